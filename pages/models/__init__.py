@@ -1,0 +1,32 @@
+from .actions import ActionOccurrence, ActionPage, ActionSupportRequest
+from .editorial import ContentPage, NewsIndexPage, NewsPage
+from .home import HomePage
+from .open_calls import OpenCallAttachment, OpenCallPage
+from .organisations import OrganisationContactPerson, OrganisationIndexPage, OrganisationPage
+from .services import (
+    ServiceClosure,
+    ServiceMessagingChannel,
+    ServiceOpeningHours,
+    ServicePage,
+    Weekday,
+)
+
+__all__ = [
+    "ActionOccurrence",
+    "ActionPage",
+    "ActionSupportRequest",
+    "ContentPage",
+    "HomePage",
+    "NewsIndexPage",
+    "NewsPage",
+    "OpenCallAttachment",
+    "OpenCallPage",
+    "OrganisationContactPerson",
+    "OrganisationIndexPage",
+    "OrganisationPage",
+    "ServiceClosure",
+    "ServiceMessagingChannel",
+    "ServiceOpeningHours",
+    "ServicePage",
+    "Weekday",
+]

@@ -1,0 +1,23 @@
+from .taxonomy import (
+    Language,
+    MunicipalDistrict,
+    OrganisationType,
+    ServiceCategory,
+    SupportType,
+    TargetGroup,
+    TaxonomyTerm,
+    ThematicArea,
+    in_source_locale,
+)
+
+__all__ = [
+    "Language",
+    "MunicipalDistrict",
+    "OrganisationType",
+    "ServiceCategory",
+    "SupportType",
+    "TargetGroup",
+    "TaxonomyTerm",
+    "ThematicArea",
+    "in_source_locale",
+]

@@ -15,7 +15,8 @@ GREECE_LATITUDE = (Decimal("34.50"), Decimal("42.00"))
 GREECE_LONGITUDE = (Decimal("19.00"), Decimal("30.00"))
 
 _OUTSIDE_GREECE = _(
-    "This point is outside Greece. Check the coordinates (latitude about 38, longitude about 23 for Athens)."
+    "This point is outside Greece. Check the coordinates "
+    "(latitude about 38, longitude about 23 for Athens)."
 )
 
 latitude_validators = [

@@ -51,7 +51,7 @@ class TaxonomyInstaller:
         self.created = 0
 
     def term(self, model, *, slug, el, en, **fields):
-        """Get or create the Greek term with `slug`, and make sure it has its English translation."""
+        """Get or create the Greek term `slug`; make sure it has its English translation."""
         term = model.objects.filter(locale=self.source_locale, slug=slug).first()
         if term is None:
             term = model(locale=self.source_locale, slug=slug, name=el, **fields)

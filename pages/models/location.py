@@ -68,15 +68,9 @@ class Location(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def has_coordinates(self):
-        return self.latitude is not None and self.longitude is not None
-
-    def assign_district(self):
-        if not self.district_set_by_hand:
-            self.district = (
-                district_at(self.latitude, self.longitude) if self.has_coordinates else None
-            )
+    def save(self, *args, **kwargs):
+        self.assign_district()
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -85,6 +79,12 @@ class Location(models.Model):
             raise ValidationError({missing: _("Give both latitude and longitude, or neither.")})
         self.assign_district()
 
-    def save(self, *args, **kwargs):
-        self.assign_district()
-        super().save(*args, **kwargs)
+    def assign_district(self):
+        if not self.district_set_by_hand:
+            self.district = (
+                district_at(self.latitude, self.longitude) if self.has_coordinates else None
+            )
+
+    @property
+    def has_coordinates(self):
+        return self.latitude is not None and self.longitude is not None

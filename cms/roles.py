@@ -12,7 +12,13 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 COORDINATORS = "Coordinators"
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
-COORDINATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+COORDINATOR_PAGE_PERMISSIONS = (
+    "add_page",
+    "change_page",
+    "publish_page",
+    "lock_page",
+    "unlock_page",
+)
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
 MEDIA_PERMISSIONS = {
     "wagtailimages": ("add_image", "choose_image"),

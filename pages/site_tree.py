@@ -52,7 +52,7 @@ def ensure_site_tree():
             instance=OrganisationIndexPage(
                 title=ORGANISATIONS["el"],
                 slug="organisations",
-                intro=f"<p>{ORGANISATIONS_INTRO['el']}</p>",
+                intro=ORGANISATIONS_INTRO["el"],
             )
         )
     news = NewsIndexPage.objects.child_of(home).first()

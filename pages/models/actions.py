@@ -80,14 +80,14 @@ class ActionPage(BasePage):
             help_text=_("Volunteers, goods, space… with a message saying what exactly you need."),
         ),
     ]
-    settings_tab = [
+    partnership_panels = [
         MultiFieldPanel(
             [FieldPanel("partner_organisations"), FieldPanel("other_partners")],
             heading=_("Partners"),
         ),
         FieldPanel("share_on_synathina"),
     ]
-    edit_handler = edit_tabs(content_panels + settings_tab)
+    edit_handler = edit_tabs(content_panels, settings=partnership_panels)
 
     search_fields = [
         *BasePage.search_fields,
@@ -149,7 +149,7 @@ class ActionSupportRequest(TranslatableMixin, Orderable):
     )
     message = models.TextField(_("what you need"), blank=True)
 
-    panels = [FieldPanel("support_type"), FieldPanel("message")]
+    panels = [FieldPanel("support_type", widget=forms.Select), FieldPanel("message")]
     override_translatable_fields = [SynchronizedField("support_type")]
 
     class Meta(TranslatableMixin.Meta, Orderable.Meta):

@@ -5,8 +5,11 @@ from wagtail.admin.panels import ObjectList, TabbedInterface
 from wagtail.models import Page
 
 
-def edit_tabs(content, *, location=None, hours=None, contact=None):
-    """Tabs in the order an editor fills them in: content, location, hours, contact, settings."""
+def edit_tabs(content, *, location=None, hours=None, contact=None, settings=()):
+    """Tabs in the order an editor fills them in: content, location, hours, contact, settings.
+
+    `settings` panels come before Wagtail's own page settings, in the last tab.
+    """
     tabs = [ObjectList(content, heading=_("Content"))]
     if location:
         tabs.append(ObjectList(location, heading=_("Location")))
@@ -15,7 +18,7 @@ def edit_tabs(content, *, location=None, hours=None, contact=None):
     if contact:
         tabs.append(ObjectList(contact, heading=_("Contact")))
     tabs.append(ObjectList(Page.promote_panels, heading=_("Promote")))
-    tabs.append(ObjectList(Page.settings_panels, heading=_("Settings")))
+    tabs.append(ObjectList([*settings, *Page.settings_panels], heading=_("Settings")))
     return TabbedInterface(tabs)
 
 

@@ -1,5 +1,6 @@
 """A place on the map: address, coordinates and the district they fall in."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +61,7 @@ class Location(models.Model):
         FieldPanel("address"),
         FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
         MultiFieldPanel(
-            [FieldPanel("district"), FieldPanel("district_set_by_hand")],
+            [FieldPanel("district", widget=forms.Select), FieldPanel("district_set_by_hand")],
             heading=_("Municipal district"),
         ),
     ]

@@ -8,7 +8,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from snippets.models import in_source_locale
+from snippets.models import in_source_locale, main_categories_in_source_locale
 
 from .base import BasePage, edit_tabs
 from .location import Location
@@ -17,7 +17,7 @@ from .location import Location
 class OrganisationIndexPage(BasePage):
     """The "Members" section: every organisation's page lives below it."""
 
-    intro = RichTextField(_("introduction"), blank=True)
+    intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*BasePage.content_panels, FieldPanel("intro")]
     parent_page_types = ["pages.HomePage"]
@@ -82,7 +82,7 @@ class OrganisationPage(Location, BasePage):
         verbose_name=_("fields of activity"),
         blank=True,
         related_name="+",
-        limit_choices_to=in_source_locale,
+        limit_choices_to=main_categories_in_source_locale,
     )
     synathina_team_id = models.PositiveIntegerField(
         _("synAthina team id"),
@@ -93,7 +93,7 @@ class OrganisationPage(Location, BasePage):
 
     content_panels = [
         *BasePage.content_panels,
-        FieldPanel("organisation_type"),
+        FieldPanel("organisation_type", widget=forms.Select),
         FieldPanel("description"),
         FieldPanel("logo"),
         FieldPanel("activity_fields", widget=forms.CheckboxSelectMultiple),
@@ -128,9 +128,10 @@ class OrganisationPage(Location, BasePage):
         FieldPanel("synathina_team_id"),
     ]
     edit_handler = edit_tabs(
-        content_panels + organisation_panels,
+        content_panels,
         location=Location.location_panels,
         contact=contact_panels,
+        settings=organisation_panels,
     )
 
     override_translatable_fields = [

@@ -14,7 +14,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
-from snippets.models import in_source_locale
+from snippets.models import in_source_locale, subcategories_in_source_locale
 
 from .base import BasePage, edit_tabs
 from .location import Location
@@ -68,7 +68,7 @@ class ServicePage(Location, BasePage):
         "snippets.ServiceCategory",
         verbose_name=_("categories"),
         related_name="+",
-        limit_choices_to=in_source_locale,
+        limit_choices_to=subcategories_in_source_locale,
         help_text=_("Tick the subcategories that fit; the main category is implied."),
     )
     target_groups = ParentalManyToManyField(
@@ -186,10 +186,11 @@ class ServicePage(Location, BasePage):
         FieldRowPanel([FieldPanel("last_verified"), FieldPanel("next_review")]),
     ]
     edit_handler = edit_tabs(
-        content_panels + review_panels,
+        content_panels,
         location=location_panels,
         hours=hours_panels,
         contact=contact_panels,
+        settings=review_panels,
     )
 
     override_translatable_fields = [

@@ -8,6 +8,8 @@ from .taxonomy import (
     TaxonomyTerm,
     ThematicArea,
     in_source_locale,
+    main_categories_in_source_locale,
+    subcategories_in_source_locale,
 )
 
 __all__ = [
@@ -20,4 +22,6 @@ __all__ = [
     "TaxonomyTerm",
     "ThematicArea",
     "in_source_locale",
+    "main_categories_in_source_locale",
+    "subcategories_in_source_locale",
 ]

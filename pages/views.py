@@ -1,6 +1,7 @@
 """Flat listings of the directory's pages, across organisations, for coordinators and editors."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.ui.tables.pages import PageStatusColumn, PageTitleColumn, ParentPageColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -50,7 +51,7 @@ class ServiceListingViewSet(PageListingViewSet):
 class ActionListingViewSet(PageListingViewSet):
     model = ActionPage
     icon = "date"
-    menu_label = _("Actions")
+    menu_label = pgettext_lazy("admin menu", "Actions")
     name = "actions"
     columns = [
         TITLE,

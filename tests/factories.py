@@ -7,6 +7,7 @@ to the Greek taxonomy terms, as the admin does (`limit_choices_to`).
     organisation = make_organisation(title="Praksis")
     service = make_service(organisation, categories=[category("mental-health")])
     action = make_action(organisation, occurrences=3)
+    english_organisation = translate_page(organisation, "en", title="Praksis (EN)")
 """
 
 import datetime
@@ -20,6 +21,7 @@ from wagtail.models import Locale
 from pages.models import (
     ActionOccurrence,
     ActionPage,
+    OpenCallPage,
     OrganisationIndexPage,
     OrganisationPage,
     ServiceClosure,
@@ -108,11 +110,21 @@ def organisations_index():
     return OrganisationIndexPage.objects.get(locale=greek())
 
 
-def _publish(page):
-    """Give the page a published revision, as publishing from the admin would."""
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
+def _create(parent, page, publish):
+    """Add `page` under `parent`, published or as a draft, as the admin's buttons would.
+
+    Returns the page as read back from the database (child rows included).
+    """
+    page.live = publish
+    parent.add_child(instance=page)
+    return _save(page, publish)
+
+
+def _save(page, publish):
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+    return type(page).objects.get(pk=page.pk)
 
 
 def _set_many(page, many):
@@ -123,7 +135,8 @@ def _set_many(page, many):
 def make_organisation(parent=None, *, publish=True, **fields):
     """A live Greek OrganisationPage (an NGO at Syntagma unless `fields` say otherwise).
 
-    Many-to-many fields (`activity_fields=[...]`) are accepted like any other.
+    Many-to-many fields (`activity_fields=[...]`) are accepted like any other;
+    `publish=False` leaves a draft that was never live.
     """
     parent = parent or organisations_index()
     title = fields.pop("title", None) or unique("Οργάνωση")
@@ -140,17 +153,16 @@ def make_organisation(parent=None, *, publish=True, **fields):
     }
     page = OrganisationPage(**values)
     _set_many(page, many)
-    parent.add_child(instance=page)
-    return _publish(page) if publish else page
+    return _create(parent, page, publish)
 
 
-def make_service(
-    organisation, *, opening_hours=(), closures=(), publish=True, **fields
-):
+def make_service(organisation, *, opening_hours=(), closures=(), publish=True, **fields):
     """A live Greek ServicePage of `organisation`, in person at Syntagma by default.
 
-    `opening_hours` are (weekday, opens, closes) tuples or dicts; `closures` are
-    (start_date, end_date) tuples or dicts. `categories` defaults to primary care.
+    `opening_hours` are (weekday, opens, closes) tuples or dicts, with
+    `datetime.time` values; `closures` are (start_date, end_date) tuples or
+    dicts. `categories` defaults to primary care; with `delivery="remote"` the
+    service has no address or coordinates unless given.
     """
     many = {
         "categories": fields.pop("categories", None) or [category("primary-care")],
@@ -177,8 +189,7 @@ def make_service(
     page.closures = [
         ServiceClosure(**_as_fields(row, ("start_date", "end_date"))) for row in closures
     ]
-    organisation.add_child(instance=page)
-    return _publish(page) if publish else page
+    return _create(organisation, page, publish)
 
 
 def make_occurrence(start=None, **fields):
@@ -221,8 +232,38 @@ def make_action(organisation, occurrences=1, *, publish=True, **fields):
         item if isinstance(item, ActionOccurrence) else make_occurrence(**item)
         for item in occurrences
     ]
-    organisation.add_child(instance=page)
-    return _publish(page) if publish else page
+    return _create(organisation, page, publish)
+
+
+def make_open_call(organisation, *, publish=True, **fields):
+    """A live Greek OpenCallPage of `organisation`: volunteers wanted, no deadline."""
+    thematic_areas = fields.pop("thematic_areas", [])
+    values = {
+        "title": unique("Πρόσκληση"),
+        "slug": unique("open-call"),
+        "call_type": OpenCallPage.CallType.VOLUNTEERS,
+        "summary": "Ζητάμε εθελοντές για τα μαθήματα ελληνικών.",
+        **fields,
+    }
+    page = OpenCallPage(**values)
+    page.thematic_areas = thematic_areas
+    return _create(organisation, page, publish)
+
+
+def translate_page(page, language_code="en", *, publish=True, **fields):
+    """Copy a Greek page into another locale's tree, with `fields` (e.g. a title) changed.
+
+    The copy sits under the translation of the page's parent, which must exist
+    (the site tree's indexes are translated into English; translate an
+    organisation before its services).
+    """
+    locale = Locale.objects.get(language_code=language_code)
+    translation = page.specific.copy_for_translation(locale)
+    for name, value in fields.items():
+        setattr(translation, name, value)
+    translation.live = publish
+    translation.save()
+    return _save(translation, publish)
 
 
 def _as_fields(row, names):

@@ -2,6 +2,7 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField
@@ -18,7 +19,7 @@ class OpenCallPage(BasePage):
 
     class CallType(models.TextChoices):
         VOLUNTEERS = "volunteers", _("Volunteers")
-        PARTNERS = "partners", _("Partners")
+        PARTNERS = "partners", pgettext_lazy("open call is looking for", "Partners")
         STAFF = "staff", _("Staff")
         FUNDING = "funding", _("Funding")
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -54,9 +55,12 @@ class ServicePage(Location, BasePage):
         BOTH = "both", _("Both in person and remote")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        TEMPORARILY_CLOSED = "temporarily_closed", _("Temporarily closed")
-        INACTIVE = "inactive", _("Inactive")
+        ACTIVE = "active", pgettext_lazy("service status", "Active")
+        TEMPORARILY_CLOSED = (
+            "temporarily_closed",
+            pgettext_lazy("service status", "Temporarily closed"),
+        )
+        INACTIVE = "inactive", pgettext_lazy("service status", "Inactive")
 
     summary = models.CharField(
         _("summary"),
@@ -220,6 +224,7 @@ class ServicePage(Location, BasePage):
 
     def clean(self):
         super().clean()
+        self.schedule_review()
         if self.delivery != self.Delivery.REMOTE and not (self.address and self.has_coordinates):
             raise ValidationError(
                 {
@@ -235,9 +240,30 @@ class ServicePage(Location, BasePage):
             )
 
     def save(self, *args, **kwargs):
-        if self.next_review is None and self.last_verified:
-            self.next_review = months_after(self.last_verified, REVIEW_INTERVAL_MONTHS)
+        self.schedule_review()
         super().save(*args, **kwargs)
+
+    def schedule_review(self):
+        """Six months after the last check, unless someone chose another date.
+
+        A review date that was filled in from the stored check moves with a new check.
+        """
+        if not self.last_verified:
+            return
+        stored = (
+            type(self).objects.filter(pk=self.pk).values("last_verified", "next_review").first()
+            if self.pk
+            else None
+        )
+        follows_new_check = (
+            stored is not None
+            and self.last_verified != stored["last_verified"]
+            and self.next_review == stored["next_review"]
+            and stored["next_review"]
+            == months_after(stored["last_verified"], REVIEW_INTERVAL_MONTHS)
+        )
+        if self.next_review is None or follows_new_check:
+            self.next_review = months_after(self.last_verified, REVIEW_INTERVAL_MONTHS)
 
     def is_open_at(self, moment=None):
         """Whether the service is open at `moment` (aware; default now), in Athens time."""

@@ -59,6 +59,15 @@ def assert_saved(response):
     assert response.status_code == 302, _form_errors(response)
 
 
+def codes(form, field):
+    """The error codes on a form's field (the same in every admin language)."""
+    return [error.code for error in form.errors.as_data().get(field, [])]
+
+
+def formset_codes(formset):
+    return [error.code for error in formset.non_form_errors().as_data()]
+
+
 def _form_errors(response):
     if response.context is None or "form" not in response.context:
         return response.status_code
@@ -105,13 +114,12 @@ def action_data(occurrences=None, **fields):
 
 def service_data(opening_hours=(), **fields):
     latitude, longitude = SYNTAGMA
-    return nested_form_data(
+    data = nested_form_data(
         {
             "title": "Ιατρείο",
             "slug": "iatreio",
             "summary": "Δωρεάν ιατρική εξέταση.",
             "description": rich_text("<p>Χωρίς ραντεβού.</p>"),
-            "categories": [category("primary-care").pk],
             "access": ServicePage.Access.WALK_IN,
             "is_free": "on",
             "status": ServicePage.Status.ACTIVE,
@@ -128,6 +136,9 @@ def service_data(opening_hours=(), **fields):
             **fields,
         }
     )
+    # A list value would be flattened by nested_form_data: a multiple choice goes in as is.
+    data["categories"] = [category("primary-care").pk]
+    return data
 
 
 def edit_form_data(client, page):
@@ -176,6 +187,7 @@ def test_short_description_over_250_characters_is_refused(admin_client, organisa
 
     assert_refused(response)
     assert list(response.context["form"].errors) == ["short_description"]
+    assert codes(response.context["form"], "short_description") == ["max_length"]
     assert ActionPage.objects.exists() is False
 
 
@@ -208,16 +220,17 @@ def test_short_description_over_250_characters_is_refused_on_edit(admin_client, 
     )
 
 
-def test_twelve_occurrences_are_refused(admin_client, organisation):
-    """An action has at most 11 occurrences: a 12th is an error on the occurrences."""
+@pytest.mark.parametrize("publish", [True, False], ids=["publish", "draft"])
+def test_twelve_occurrences_are_refused(admin_client, organisation, publish):
+    """An action has at most 11 occurrences, even in a draft: a 12th is an error on the set."""
     occurrences = [occurrence_form(day) for day in range(1, MAX_OCCURRENCES + 2)]
     response = post(
-        admin_client, add_url(ActionPage, organisation), action_data(occurrences), publish=True
+        admin_client, add_url(ActionPage, organisation), action_data(occurrences), publish=publish
     )
 
     assert_refused(response)
     formset = response.context["form"].formsets["occurrences"]
-    assert formset.non_form_errors() != []
+    assert formset_codes(formset) == ["too_many_forms"]
     assert ActionPage.objects.exists() is False
 
 
@@ -245,17 +258,27 @@ def test_adding_a_twelfth_occurrence_on_edit_is_refused(admin_client, organisati
     response = post(admin_client, edit_url(action), data, publish=True)
 
     assert_refused(response)
-    assert response.context["form"].formsets["occurrences"].non_form_errors() != []
+    assert formset_codes(response.context["form"].formsets["occurrences"]) == ["too_many_forms"]
     assert action.occurrences.count() == MAX_OCCURRENCES
 
 
-def test_action_without_occurrences_is_refused(admin_client, organisation):
-    """An action needs at least one date."""
-    response = post(admin_client, add_url(ActionPage, organisation), action_data([]))
+def test_publishing_an_action_without_occurrences_is_refused(admin_client, organisation):
+    """A published action needs at least one date."""
+    response = post(admin_client, add_url(ActionPage, organisation), action_data([]), publish=True)
 
     assert_refused(response)
-    assert response.context["form"].formsets["occurrences"].non_form_errors() != []
+    assert formset_codes(response.context["form"].formsets["occurrences"]) == ["too_few_forms"]
     assert ActionPage.objects.exists() is False
+
+
+def test_draft_action_without_occurrences_is_saved(admin_client, organisation):
+    """Wagtail defers "at least one" to publishing: an unfinished draft may have no date yet."""
+    response = post(admin_client, add_url(ActionPage, organisation), action_data([]))
+
+    assert_saved(response)
+    action = ActionPage.objects.child_of(organisation).get()
+    assert action.live is False
+    assert action.occurrences.exists() is False
 
 
 def test_occurrence_ending_before_it_starts_is_refused(admin_client, organisation):
@@ -276,8 +299,10 @@ def test_occurrence_outside_greece_is_refused(admin_client, organisation):
     response = post(admin_client, add_url(ActionPage, organisation), action_data([abroad]))
 
     assert_refused(response)
-    errors = response.context["form"].formsets["occurrences"].forms[0].errors
-    assert set(errors) == {"latitude", "longitude"}
+    occurrence = response.context["form"].formsets["occurrences"].forms[0]
+    assert set(occurrence.errors) == {"latitude", "longitude"}
+    assert codes(occurrence, "latitude") == ["max_value"]  # north of Greece
+    assert codes(occurrence, "longitude") == ["min_value"]  # west of Greece
     assert ActionPage.objects.exists() is False
 
 
@@ -295,9 +320,9 @@ def test_service_outside_greece_is_refused(admin_client, organisation):
     )
 
     assert_refused(response)
-    errors = response.context["form"].errors
-    assert "latitude" in errors
-    assert "longitude" in errors
+    form = response.context["form"]
+    assert codes(form, "latitude") == ["max_value"]
+    assert codes(form, "longitude") == ["min_value"]
     assert ServicePage.objects.exists() is False
 
 
@@ -311,6 +336,7 @@ def test_service_latitude_just_outside_greece_is_refused(admin_client, organisat
 
     assert_refused(response)
     assert list(response.context["form"].errors) == ["latitude"]
+    assert codes(response.context["form"], "latitude") == ["min_value"]
 
 
 @pytest.mark.parametrize(
@@ -334,7 +360,7 @@ def test_in_person_service_without_a_location_is_refused(admin_client, organisat
 
 
 def test_service_offered_both_ways_without_a_location_is_refused(admin_client, organisation):
-    """"Both in person and remote" still needs a place to visit."""
+    """ "Both in person and remote" still needs a place to visit."""
     response = post(
         admin_client,
         add_url(ServicePage, organisation),

@@ -52,6 +52,8 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD") or "accmr-demo"
 
 INSTALLED_APPS = [
     "cms",
+    "cms.editorial",
+    "cms.onboarding",
     "pages",
     "snippets",
     "wagtail_localize",
@@ -119,6 +121,15 @@ else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": SQLITE_PATH}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A cache in the database, shared by every web process (rate limits live here):
+# nothing is kept in one process's memory. `manage.py createcachetable` creates it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "accmr_cache",
+    }
+}
 
 # --- Languages --------------------------------------------------------------
 

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Locale
 
-from cms.roles import ensure_coordinators, ensure_organisation_editors, ensure_translators
+from cms.editorial.roles import ensure_coordinators, ensure_organisation_editors, ensure_translators
 from pages.models import OrganisationPage
 from pages.site_tree import ensure_site_tree
 

@@ -1,0 +1,1 @@
+"""Admin hooks for roles, moderation and translation review."""

@@ -1,0 +1,1 @@
+"""Admin hooks for keeping content current: confirming services, overdue reviews."""

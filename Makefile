@@ -26,7 +26,6 @@ messages: $(INSTALLED) ## Compile the interface translations in locale/
 setup: install messages ## Migrate, install taxonomies, demo content and demo accounts
 	@mkdir -p var
 	$(MANAGE) migrate --no-input -v0
-	$(MANAGE) createcachetable
 	$(MANAGE) load_taxonomies
 	$(MANAGE) load_demo
 	$(MANAGE) create_demo_accounts

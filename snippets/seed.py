@@ -28,6 +28,8 @@ from .models import (
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SOURCE_LANGUAGE = settings.LANGUAGE_CODE
 TRANSLATED_LANGUAGE = "en"
+# Subcategories sort right after their category in one flat list (e.g. 300, 301, 302…).
+CATEGORY_SORT_STEP = 100
 
 
 def _load(name):
@@ -72,7 +74,7 @@ class TaxonomyInstaller:
                 slug=category["slug"],
                 el=category["el"],
                 en=category["en"],
-                sort_order=order,
+                sort_order=order * CATEGORY_SORT_STEP,
             )
             for child_order, child in enumerate(category["children"]):
                 self.term(
@@ -80,7 +82,7 @@ class TaxonomyInstaller:
                     slug=child["slug"],
                     el=child["el"],
                     en=child["en"],
-                    sort_order=child_order,
+                    sort_order=order * CATEGORY_SORT_STEP + child_order + 1,
                     parent=parent,
                 )
         for model, key in (

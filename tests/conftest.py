@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from pages.site_tree import ensure_site_tree
 from snippets.seed import install_taxonomies
@@ -9,7 +8,6 @@ from snippets.seed import install_taxonomies
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the locales, the seed taxonomies and the site tree."""
     with django_db_blocker.unblock():
-        call_command("createcachetable")
         install_taxonomies()
         ensure_site_tree()
 

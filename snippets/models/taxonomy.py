@@ -7,7 +7,7 @@ share its `translation_key` and `slug`, so any language can name it.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import TranslatableMixin
@@ -93,8 +93,7 @@ class ServiceCategory(TaxonomyTerm):
     class Meta(TaxonomyTerm.Meta):
         verbose_name = _("service category")
         verbose_name_plural = _("service categories")
-        # Main categories first, then each level in the coordinators' order.
-        ordering = [F("parent__sort_order").asc(nulls_first=True), "sort_order", "name"]
+
         constraints = [_unique_slug_per_locale("servicecategory")]
 
     def __str__(self):

@@ -6,6 +6,7 @@ by hand) makes those translations ordinary wagtail-localize translations:
 they show up in its editor and are re-synced when the source changes.
 """
 
+from wagtail.models import Page
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 from wagtail_localize.strings import StringValue
 
@@ -16,6 +17,9 @@ class MissingSourceString(LookupError):
 
 def translate(instance, locale, strings, *, publish=True):
     """Create or update `instance`'s translation into `locale` from `strings`.
+
+    A page translation is published unless `publish` is False (then it is a draft);
+    snippet translations are always saved as they are.
 
     `strings` maps each source text (plain text, as wagtail-localize segments
     it: a field's value or a rich-text paragraph) to its translation. Raises
@@ -40,8 +44,18 @@ def translate(instance, locale, strings, *, publish=True):
     translation, _ = Translation.objects.get_or_create(
         source=source, target_locale=locale, defaults={"enabled": True}
     )
-    translation.save_target(publish=publish)
-    return instance.get_translation(locale)
+    if not isinstance(instance, Page):
+        translation.save_target(publish=True)  # snippets have no drafts here
+        return instance.get_translation(locale)
+    # wagtail-localize would publish a page on commit, from a revision taken now: inside a
+    # longer transaction that writes back stale tree data (e.g. the child count) once the
+    # transaction ends. Saving a draft and publishing it at once keeps the tree right.
+    translation.save_target(publish=False)
+    target = instance.get_translation(locale)
+    if publish:
+        target.get_latest_revision().publish()
+        target.refresh_from_db()
+    return target
 
 
 def _as_segment(text):

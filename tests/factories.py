@@ -232,6 +232,9 @@ def make_action(organisation, occurrences=1, *, publish=True, **fields):
         item if isinstance(item, ActionOccurrence) else make_occurrence(**item)
         for item in occurrences
     ]
+    # The admin numbers inline rows; programmatic children must be numbered by hand.
+    for position, occurrence in enumerate(page.occurrences.all()):
+        occurrence.sort_order = position
     return _create(organisation, page, publish)
 
 

@@ -40,8 +40,8 @@ def _field_errors(validation_error):
         location = [str(part) for part in error.get("loc", ())]
         if location and location[0] in {"body", "query", "path", "header", "form"}:
             location = location[1:]
-        # ninja wraps a body schema under its parameter name; drop it.
-        if len(location) > 1 and location[0] == "payload":
+        # ninja names a body schema after its parameter; the client knows it as the body.
+        if location[:1] == ["payload"]:
             location = location[1:]
         errors.append({"field": ".".join(location) or "body", "message": error.get("msg", "")})
     return errors

@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
+from cms.onboarding.api import router as registrations_router
+
 from .problems import install_problem_handlers
 
 api = NinjaAPI(
@@ -17,3 +19,4 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 install_problem_handlers(api)
+api.add_router("/registrations/", registrations_router)

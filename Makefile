@@ -27,6 +27,7 @@ setup: install messages ## Migrate, install taxonomies, demo content and demo ac
 	@mkdir -p var
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_taxonomies
+	$(MANAGE) install_roles
 	$(MANAGE) load_demo
 	$(MANAGE) create_demo_accounts
 

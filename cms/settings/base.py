@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -123,7 +124,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache in the database, shared by every web process (rate limits live here):
-# nothing is kept in one process's memory. `manage.py createcachetable` creates it.
+# nothing is kept in one process's memory. A migration of `cms` creates its table.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -182,6 +183,14 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
+# --- Content reviews ----------------------------------------------------------
+
+# `send_review_reminders` e-mails an organisation's editors about overdue services at
+# most once in this many days, however often cron runs it.
+REVIEW_REMINDER_INTERVAL_DAYS = int(env_str("REVIEW_REMINDER_INTERVAL_DAYS") or 30)
+if REVIEW_REMINDER_INTERVAL_DAYS < 1:
+    raise ImproperlyConfigured("REVIEW_REMINDER_INTERVAL_DAYS must be at least 1.")
+
 # --- Wagtail ----------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "ACCMR"
@@ -200,5 +209,25 @@ WAGTAILADMIN_RICH_TEXT_EDITORS = {
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 
+# Moderation (cms/editorial, docs/roles.md). A page edited while it awaits review needs
+# approving again: approving an older revision restarts the review on the latest one
+# instead of publishing changes nobody reviewed.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# Submissions are e-mailed to the reviewers (the Coordinators group), not to every superuser.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+# A new translation starts as a draft, even of a live page: it goes live through review.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+
 # Where editors see the platform's name in the admin.
 WAGTAIL_SITE_DESCRIPTION = _("Athens Coordination Center for Migrant and Refugee issues")
+
+# --- Onboarding -------------------------------------------------------------
+
+# Organisations' applications (POST /api/v1/registrations/organisations): how many
+# requests one client may make, as "count/period" with period s, m, h or d. Every
+# request counts, valid or not.
+REGISTRATION_RATE_LIMIT = env_str("REGISTRATION_RATE_LIMIT") or "10/h"
+# How many reverse proxies stand in front of the app: rate limits key on the client
+# address they report in X-Forwarded-For. 0 (the default) ignores that header, which
+# a client could otherwise forge; behind one proxy (nginx, a load balancer) set 1.
+NINJA_NUM_PROXIES = int(env_str("NUM_PROXIES") or 0)

@@ -47,7 +47,7 @@ format: install ## Format and fix code style (ruff)
 	$(VENV)/bin/ruff check --fix .
 
 check-migrations: install ## Fail if a model change has no migration
-	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
+	DATABASE_URL= SQLITE_PATH=:memory: $(MANAGE) makemigrations --check --dry-run
 
 ci: test lint check-migrations ## What CI runs
 

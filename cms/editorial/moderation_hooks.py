@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.utils import get_valid_next_url_from_request
-from wagtail.admin.widgets.button import Button
 from wagtail.models import Page
 
 from . import workflows
+from .buttons import one_click_post_button
 
 SUBMIT_TRANSLATION_URL_NAME = "editorial_submit_translation_for_review"
 SUBMIT_TRANSLATION_LABEL = _("Submit translation for review")
@@ -72,16 +72,8 @@ def submit_translation_button(page, user, priority):
     if workflows.synced_translation(page) is None:
         return None
     url = reverse(SUBMIT_TRANSLATION_URL_NAME, args=[page.pk])
-    return Button(
-        SUBMIT_TRANSLATION_LABEL,
-        url=url,
-        icon_name="resubmit",
-        priority=priority,
-        attrs={
-            "data-controller": "w-action",
-            "data-action": "w-action#post",
-            "data-w-action-url-value": url,
-        },
+    return one_click_post_button(
+        SUBMIT_TRANSLATION_LABEL, url, icon_name="resubmit", priority=priority
     )
 
 

@@ -8,13 +8,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
-from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from pages.models import ServicePage
 
 from . import reviews
+from .buttons import one_click_post_button
 from .views import ConfirmServiceView
 
 CONFIRM_LABEL = _("Confirm still accurate")
@@ -60,17 +60,7 @@ def confirm_button(page, user, priority):
     if page.specific_class is not ServicePage or not reviews.can_confirm(page, user):
         return None
     url = reverse(reviews.CONFIRM_URL_NAME, args=[page.pk])
-    return Button(
-        CONFIRM_LABEL,
-        url=url,
-        icon_name="check",
-        priority=priority,
-        attrs={
-            "data-controller": "w-action",
-            "data-action": "w-action#post",
-            "data-w-action-url-value": url,
-        },
-    )
+    return one_click_post_button(CONFIRM_LABEL, url, icon_name="check", priority=priority)
 
 
 @hooks.register("register_page_header_buttons")

@@ -16,6 +16,7 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.models import Page
+from wagtail_localize.views import convert as wagtail_localize_convert
 
 from . import workflows
 from .buttons import one_click_post_button
@@ -49,6 +50,18 @@ def submit_translation_for_review(request, page_id):
     return redirect(next_url or reverse("wagtailadmin_explore", args=[page.get_parent().id]))
 
 
+def convert_to_alias_if_publisher(request, page_id):
+    """wagtail-localize's "convert back to alias", for those who may publish only.
+
+    Converting replaces a translation, live at once, with the source's content: it lets
+    anyone who may edit the translation change the public page without review.
+    """
+    page = get_object_or_404(Page, id=page_id)
+    if not page.permissions_for_user(request.user).can_publish():
+        raise PermissionDenied
+    return wagtail_localize_convert.convert_to_alias(request, page_id)
+
+
 @hooks.register("register_admin_urls")
 def register_translation_review_urls():
     return [
@@ -56,7 +69,13 @@ def register_translation_review_urls():
             "editorial/translations/<int:page_id>/submit-for-review/",
             submit_translation_for_review,
             name=SUBMIT_TRANSLATION_URL_NAME,
-        )
+        ),
+        # Same address as wagtail-localize's view: this app's hooks load first, so this wins.
+        path(
+            "localize/page/<int:page_id>/convert_to_alias/",
+            convert_to_alias_if_publisher,
+            name="editorial_convert_to_alias",
+        ),
     ]
 
 

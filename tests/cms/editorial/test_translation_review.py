@@ -57,8 +57,8 @@ def translate_this_page(client, page, language_code):
 
 @pytest.fixture
 def arabic_call(coordinator, django_capture_on_commit_callbacks):
-    """The Arabic synced translation of a live open call, published with the Greek text
-    standing in, as wagtail-localize leaves it when a coordinator starts it."""
+    """The Arabic synced translation of a live open call, as wagtail-localize leaves it
+    when a coordinator starts it (a draft, with the Greek text standing in)."""
     translated_tree("ar")
     organisation = make_organisation(title="Οργάνωση Α")
     call = make_open_call(organisation, title=GREEK_TITLE)
@@ -195,3 +195,21 @@ def test_the_submit_button_is_offered_to_those_who_cannot_publish(
 
     assert submit_url in translator_listing
     assert submit_url not in coordinator_listing
+
+
+def test_only_publishers_may_turn_a_translation_back_into_an_alias(
+    arabic_call, translator, coordinator
+):
+    """Converting a translation back to an alias of the source changes the public page at
+    once, so a translator is refused and nothing changes; a coordinator may do it."""
+    url = reverse("wagtail_localize:convert_to_alias", args=[arabic_call.pk])
+    before = public_state(arabic_call)
+
+    assert_refused(logged_in(translator).post(url), translator)
+    assert public_state(arabic_call) == before
+    assert Page.objects.get(pk=arabic_call.pk).alias_of_id is None
+
+    allowed = logged_in(coordinator).post(url)
+
+    assert allowed.status_code == 302
+    assert Page.objects.get(pk=arabic_call.pk).alias_of_id is not None

@@ -6,12 +6,17 @@ adds a locale's copy of a page (a translation, or an alias when a new locale's t
 is synced), the copy gets its grants and its moderation at once.
 """
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 from pages.models import HomePage, OrganisationIndexPage, OrganisationPage
 
 from . import notifications
-from .roles import ensure_coordinators, ensure_organisation_editors_on_copy, ensure_translators
+from .roles import (
+    ensure_coordinators,
+    ensure_organisation_editors_on_copy,
+    ensure_translators,
+    find_organisation_editors,
+)
 from .workflows import assign_moderation
 
 
@@ -28,6 +33,17 @@ def organisation_saved(sender, instance, created, raw=False, update_fields=None,
     """The organisation's editors group exists, is named after its title, and edits this copy."""
     if _is_full_save(created, raw, update_fields):
         ensure_organisation_editors_on_copy(instance)
+
+
+def organisation_deleted(sender, instance, **kwargs):
+    """With the organisation's last copy gone, its editors group goes too.
+
+    Its members keep their accounts, but no longer reach the admin through it.
+    """
+    if not OrganisationPage.objects.filter(translation_key=instance.translation_key).exists():
+        group = find_organisation_editors(instance)
+        if group is not None:
+            group.delete()
 
 
 def home_page_created(sender, instance, created, raw=False, **kwargs):
@@ -51,6 +67,11 @@ def connect():
     """Connect this app's signal handlers."""
     post_save.connect(
         organisation_saved, sender=OrganisationPage, dispatch_uid="editorial_organisation_saved"
+    )
+    post_delete.connect(
+        organisation_deleted,
+        sender=OrganisationPage,
+        dispatch_uid="editorial_organisation_deleted",
     )
     post_save.connect(
         home_page_created, sender=HomePage, dispatch_uid="editorial_home_page_created"

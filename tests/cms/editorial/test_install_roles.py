@@ -200,3 +200,21 @@ def test_wagtails_starter_groups_and_workflow_are_retired_while_unused(site_tree
     assert Group.objects.filter(name="Editors").exists() is False
     assert Group.objects.filter(name="Moderators").exists() is True
     assert Workflow.objects.get(name="Moderators approval").active is False
+
+
+def test_deleting_an_organisation_removes_its_editors_group_with_its_last_copy(site_tree):
+    """The group outlives a deleted translation but not the organisation itself; its
+    members keep their accounts."""
+    translated_tree("ar")
+    organisation = make_organisation(title="Οργάνωση προς διαγραφή")
+    arabic = translate_page(organisation, "ar")
+    group = find_organisation_editors(organisation)
+    editor = member("leaving-editor", group)
+
+    arabic.delete()
+    assert Group.objects.filter(pk=group.pk).exists() is True
+
+    organisation.delete()
+    assert Group.objects.filter(pk=group.pk).exists() is False
+    editor.refresh_from_db()
+    assert editor.groups.exists() is False

@@ -4,10 +4,26 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from cms.onboarding.api import router as registrations_router
+from pages.api import router as services_router
+from snippets.api import router as taxonomies_router
 
 from .problems import install_problem_handlers
 
-api = NinjaAPI(
+
+class PublicAPI(NinjaAPI):
+    """Read requests (and their problems) may come from any origin: the API is public.
+
+    A simple CORS header on GET and HEAD answers; writes (registrations) stay same-origin.
+    """
+
+    def create_response(self, request, *args, **kwargs):
+        response = super().create_response(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+api = PublicAPI(
     title="ACCMR API",
     version="1",
     description=str(
@@ -20,3 +36,5 @@ api = NinjaAPI(
 )
 install_problem_handlers(api)
 api.add_router("/registrations/", registrations_router)
+api.add_router("/taxonomies/", taxonomies_router)
+api.add_router("/services/", services_router)

@@ -104,22 +104,39 @@ def _duplicates(match, value, pages, registrations):
     ]
 
 
+def _same_normalised(match, value, wanted, normalise, *, page_field, registration_field, hint):
+    """Organisations and pending applications whose field, normalised, equals `wanted`.
+
+    The database narrows the candidates down (the field contains `hint`, ignoring case);
+    the normalised comparison decides.
+    """
+    candidates = OrganisationPage.objects.filter(**{f"{page_field}__icontains": hint})
+    keys = [
+        translation_key
+        for translation_key, field_value in candidates.values_list("translation_key", page_field)
+        if normalise(field_value) == wanted
+    ]
+    registrations = OrganisationRegistration.objects.pending().filter(
+        **{f"{registration_field}__icontains": hint}
+    )
+    return _duplicates(
+        match,
+        value,
+        _organisations_matching(Q(translation_key__in=keys)),
+        [r for r in registrations if normalise(getattr(r, registration_field)) == wanted],
+    )
+
+
 def _same_name(name):
     wanted = normalised_name(name)
-    # The database narrows the candidates down; spacing and case are compared here.
-    first_word = wanted.split(" ", 1)[0]
-    candidates = OrganisationPage.objects.filter(title__icontains=first_word)
-    keys = [
-        key
-        for key, title in candidates.values_list("translation_key", "title")
-        if normalised_name(title) == wanted
-    ]
-    registrations = OrganisationRegistration.objects.pending().filter(name__icontains=first_word)
-    return _duplicates(
+    return _same_normalised(
         DuplicateMatch.NAME,
         name,
-        _organisations_matching(Q(translation_key__in=keys)),
-        [r for r in registrations if normalised_name(r.name) == wanted],
+        wanted,
+        normalised_name,
+        page_field="title",
+        registration_field="name",
+        hint=wanted.split(" ", 1)[0],
     )
 
 
@@ -139,18 +156,13 @@ def _same_email(email):
 def _same_website(key):
     if not key:
         return []
-    # The host is part of the stored address: the database narrows down, the key decides.
-    host = key.split("/", 1)[0]
-    candidates = OrganisationPage.objects.filter(website__icontains=host)
-    keys = [
-        translation_key
-        for translation_key, website in candidates.values_list("translation_key", "website")
-        if website_key(website) == key
-    ]
-    registrations = OrganisationRegistration.objects.pending().filter(website__icontains=host)
-    return _duplicates(
+    # The host is part of the stored address.
+    return _same_normalised(
         DuplicateMatch.WEBSITE,
         key,
-        _organisations_matching(Q(translation_key__in=keys)),
-        [r for r in registrations if website_key(r.website) == key],
+        key,
+        website_key,
+        page_field="website",
+        registration_field="website",
+        hint=key.split("/", 1)[0],
     )

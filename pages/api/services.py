@@ -16,8 +16,7 @@ from cms.api.language import language_fields, requested_language
 from cms.api.listing import live_sources, serve_in_language
 from cms.api.params import reject_unknown_params
 from cms.api.problems import Problem
-
-from .models import ServicePage
+from pages.models import ServicePage
 
 router = Router(tags=["services"])
 

@@ -53,6 +53,7 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD") or "accmr-demo"
 
 INSTALLED_APPS = [
     "cms",
+    "cms.api",
     "cms.editorial",
     "cms.onboarding",
     "pages",
@@ -84,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early: a cached API answer skips sessions, authentication and the view.
+    "cms.api.caching.APICacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,8 +132,24 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "accmr_cache",
-    }
+    },
+    # API answers, in each process's memory, keyed by a content version kept in the
+    # shared cache above (cms/api/caching.py, docs/performance.md).
+    "api-responses": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "api-responses",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
+API_RESPONSE_CACHE = "api-responses"
+# How long a server-side answer may be replayed at most, even with no content change
+# (bounds anything that depends on the clock, such as deadlines).
+API_RESPONSE_CACHE_SECONDS = 300
+API_CACHED_PATHS = ("/api/v1/", "/api/hsds/")
+# Apps whose models' changes invalidate API answers (besides every page).
+API_CACHED_SNIPPET_APPS = ("snippets",)
+# How long clients and shared caches may reuse an API answer without asking again.
+API_CACHE_MAX_AGE = int(env_str("API_CACHE_MAX_AGE") or 60)
 
 # --- Languages --------------------------------------------------------------
 

@@ -1,0 +1,211 @@
+"""HTTP caching of the public API: conditional requests and a server-side response cache.
+
+Every GET under `settings.API_CACHED_PATHS` goes through `APICacheMiddleware`:
+
+- A successful answer carries a strong `ETag` (a hash of its body), `Last-Modified` (when
+  published content last changed), `Cache-Control: public, max-age=API_CACHE_MAX_AGE` and
+  `Vary: Accept-Language`; a request whose `If-None-Match` (or, without one,
+  `If-Modified-Since`) matches gets a bodiless 304 with the same headers.
+- Answers are kept in a response cache keyed by the *content version* and the request's
+  identity (path, sorted query, negotiated language), so a repeated request skips the
+  view. 200s and 404s are kept; other errors are never cached and say `no-store`.
+- The content version is a shared token in Django's default cache (the database, so every
+  web process sees it), dropped whenever a page is saved, published, unpublished, moved
+  or deleted, a view restriction changes or a taxonomy term is edited. Bodies
+  are kept in each process's memory (`API_RESPONSE_CACHE`), under the version they were
+  rendered with: a new version makes every older body unreachable at once, so no process
+  serves stale content, and only the small version read is shared.
+
+Writes that bypass model signals (`QuerySet.update`, bulk inserts) must call
+`invalidate_responses()` themselves. See docs/performance.md.
+"""
+
+import hashlib
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import (
+    page_published,
+    page_unpublished,
+    post_page_move,
+    published,
+    unpublished,
+)
+
+from .language import requested_language
+from .problems import Problem
+
+VERSION_KEY = "api:content-version"
+CACHED_STATUSES = {200, 404}
+# Headers a 304 repeats (RFC 9110 §15.4.5), plus CORS so browsers accept it cross-origin.
+NOT_MODIFIED_HEADERS = (
+    "ETag",
+    "Last-Modified",
+    "Cache-Control",
+    "Vary",
+    "Content-Language",
+    "Access-Control-Allow-Origin",
+)
+STORED_HEADERS = ("Content-Type", *NOT_MODIFIED_HEADERS)
+
+
+# --- The content version ----------------------------------------------------------
+
+
+def current_version():
+    """The shared content version, created by the first request after a change.
+
+    Its value is the time it was created, which `Last-Modified` reports: content changed
+    at or before then.
+    """
+    shared = caches["default"]
+    version = shared.get(VERSION_KEY)
+    if version is None:
+        created = f"{time.time():.6f}"
+        # Another process may have created it first: then theirs is the version.
+        version = created if shared.add(VERSION_KEY, created, timeout=None) else None
+        version = version or shared.get(VERSION_KEY) or created
+    return version
+
+
+def invalidate_responses():
+    """Drop the content version: every cached answer becomes unreachable at once."""
+    caches["default"].delete(VERSION_KEY)
+
+
+def content_changed(**kwargs):
+    """Signal receiver: drop the version now and again once the transaction commits.
+
+    Now: with the database cache the deletion commits with the content, and later
+    requests in the same transaction (tests, scripts) see the change. On commit: with
+    a cache outside the database, a request between the two could cache the old rows
+    under a new version; the second deletion makes that answer unreachable.
+    """
+    invalidate_responses()
+    transaction.on_commit(invalidate_responses)
+
+
+def _page_or_snippet_changed(sender, **kwargs):
+    # Any saved page row may be live content (publishing saves the page; a draft save
+    # invalidates too, a small price for never missing a direct write to a live page).
+    if issubclass(sender, Page) or sender._meta.app_label in settings.API_CACHED_SNIPPET_APPS:
+        content_changed()
+
+
+def connect_invalidation_signals():
+    """Called from the app's `ready()`, so commands (e.g. `publish_scheduled`) invalidate."""
+    uid = "cms.api.caching"
+    page_published.connect(content_changed, dispatch_uid=f"{uid}.page_published")
+    page_unpublished.connect(content_changed, dispatch_uid=f"{uid}.page_unpublished")
+    post_page_move.connect(content_changed, dispatch_uid=f"{uid}.page_moved")
+    published.connect(content_changed, dispatch_uid=f"{uid}.published")
+    unpublished.connect(content_changed, dispatch_uid=f"{uid}.unpublished")
+    post_save.connect(_page_or_snippet_changed, dispatch_uid=f"{uid}.saved")
+    post_delete.connect(_page_or_snippet_changed, dispatch_uid=f"{uid}.deleted")
+    post_save.connect(
+        content_changed, sender=PageViewRestriction, dispatch_uid=f"{uid}.restriction_saved"
+    )
+    post_delete.connect(
+        content_changed, sender=PageViewRestriction, dispatch_uid=f"{uid}.restriction_deleted"
+    )
+
+
+# --- The middleware ----------------------------------------------------------------
+
+
+def _request_key(request, language, version):
+    """The cache key: content version, path, sorted query and negotiated language."""
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    identity = f"{request.path}?{query}#{language}"
+    digest = hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
+    return f"api:response:{version}:{digest}"
+
+
+def _wants_fresh(request):
+    """`Cache-Control: no-cache` from the client: render anew (and store the new answer)."""
+    return "no-cache" in request.headers.get("Cache-Control", "").lower()
+
+
+def _not_modified(request, stored):
+    """Whether the client's copy is current (RFC 9110 §13.2.2: If-None-Match wins)."""
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        etags = parse_etags(if_none_match)
+        return "*" in etags or stored["headers"]["ETag"] in etags
+    if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    last_modified = parse_http_date_safe(stored["headers"]["Last-Modified"])
+    return None not in (if_modified_since, last_modified) and last_modified <= if_modified_since
+
+
+def _stored_answer(response, version):
+    """What the response cache keeps: status, body and the headers worth replaying."""
+    body = response.content
+    headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+    headers["Cache-Control"] = f"public, max-age={settings.API_CACHE_MAX_AGE}"
+    if response.status_code == 200:
+        digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+        headers["ETag"] = f'"{digest}"'
+        headers["Last-Modified"] = http_date(int(float(version)))
+    return {"status": response.status_code, "body": body, "headers": headers}
+
+
+def _replay(request, stored):
+    if stored["status"] == 200 and _not_modified(request, stored):
+        response = HttpResponseNotModified()
+        for name in NOT_MODIFIED_HEADERS:
+            if name in stored["headers"]:
+                response[name] = stored["headers"][name]
+    else:
+        body = b"" if request.method == "HEAD" else stored["body"]
+        response = HttpResponse(body, status=stored["status"])
+        for name, value in stored["headers"].items():
+            response[name] = value
+    patch_vary_headers(response, ("Accept-Language",))
+    return response
+
+
+class APICacheMiddleware:
+    """Conditional GETs and the response cache for the public API (module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefixes = tuple(settings.API_CACHED_PATHS)
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or not request.path.startswith(self.prefixes):
+            return self.get_response(request)
+        try:
+            language = requested_language(request)
+        except Problem:  # an unsupported ?lang=: the view answers with its 400
+            return self._uncached(request)
+        # Read before rendering: content published meanwhile lands under a newer version.
+        version = current_version()
+        key = _request_key(request, language, version)
+        bodies = caches[settings.API_RESPONSE_CACHE]
+        stored = None if _wants_fresh(request) else bodies.get(key)
+        if stored is None:
+            response = self.get_response(request)
+            if response.status_code not in CACHED_STATUSES or response.streaming:
+                return self._uncacheable(response)
+            stored = _stored_answer(response, version)
+            if request.method == "GET":
+                bodies.set(key, stored, timeout=settings.API_RESPONSE_CACHE_SECONDS)
+        return _replay(request, stored)
+
+    def _uncached(self, request):
+        return self._uncacheable(self.get_response(request))
+
+    @staticmethod
+    def _uncacheable(response):
+        if response.status_code not in CACHED_STATUSES:
+            response["Cache-Control"] = "no-store"
+        patch_vary_headers(response, ("Accept-Language",))
+        return response

@@ -48,6 +48,10 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "ACCMR <no-reply@accmr.gr>"
 DEMO_PASSWORD = env_str("DEMO_PASSWORD") or "accmr-demo"
+# `make bench` only (cms/settings/bench.py): the database it rebuilds, never DATABASE_URL.
+BENCH_DATABASE_URL = (
+    env_str("BENCH_DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/accmr_bench"
+)
 
 # --- Applications ----------------------------------------------------------
 

@@ -1,0 +1,44 @@
+"""What `make bench` runs, from the environment (README's table lists these variables)."""
+
+import os
+from dataclasses import dataclass
+
+
+def _int(name, default):
+    return int(os.environ.get(name, "").strip() or default)
+
+
+def _ints(name, default):
+    text = os.environ.get(name, "").strip() or default
+    return sorted({int(part) for part in text.split(",") if part.strip()})
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    services: int
+    organisations: int
+    actions: int
+    sizes: list
+    duration: int
+    warmup: int
+    connections: int
+    workers: int
+    threads: int
+    port: int
+
+    @classmethod
+    def from_environment(cls):
+        services = _int("BENCH_SERVICES", 10_000)
+        return cls(
+            services=services,
+            organisations=_int("BENCH_ORGANISATIONS", 1_000),
+            actions=_int("BENCH_ACTIONS", 3_000),
+            # The full run happens at `services`; the list is also timed at these sizes.
+            sizes=sorted({*_ints("BENCH_SIZES", "1000,10000,50000"), services}),
+            duration=_int("BENCH_DURATION", 10),
+            warmup=_int("BENCH_WARMUP", 2),
+            connections=_int("BENCH_CONNECTIONS", 8),
+            workers=_int("BENCH_WORKERS", 2),
+            threads=_int("BENCH_THREADS", 4),
+            port=_int("BENCH_PORT", 8765),
+        )

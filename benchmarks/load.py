@@ -1,0 +1,119 @@
+"""The server under test (gunicorn, bench settings) and the load generator (wrk)."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_paths.lua"
+WRK_MARKER = "WRK_JSON "
+
+
+@dataclass(frozen=True)
+class Figures:
+    requests_per_second: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+
+
+class Server:
+    """gunicorn serving the app with the bench settings, for the duration of a `with`."""
+
+    def __init__(self, config):
+        self.config = config
+        self.base_url = f"http://127.0.0.1:{config.port}"
+        self.process = None
+
+    def __enter__(self):
+        command = [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "cms.wsgi:application",
+            f"--bind=127.0.0.1:{self.config.port}",
+            "--worker-class=gthread",
+            f"--workers={self.config.workers}",
+            f"--threads={self.config.threads}",
+            "--no-control-socket",
+            "--log-level=warning",
+        ]
+        environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.bench"}
+        self.process = subprocess.Popen(command, cwd=ROOT, env=environment)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn exited at start (see its output above)")
+            try:
+                urllib.request.urlopen(f"{self.base_url}/bench/floor", timeout=1).read()
+                return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError("gunicorn did not answer within 30 s")
+
+    def __exit__(self, *exc_info):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+    def etag(self, path):
+        with urllib.request.urlopen(self.base_url + path, timeout=30) as response:
+            return response.headers.get("ETag")
+
+    def probe(self, path, headers):
+        """(status, short reason) of one request: is the endpoint there and working?"""
+        request = urllib.request.Request(self.base_url + path, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, ""
+        except urllib.error.HTTPError as error:
+            body = error.read().decode("utf-8", "replace")
+            try:
+                problem = json.loads(body)
+                reason = problem.get("title") or problem.get("message") or ""
+                fields = [item.get("field") for item in problem.get("errors", [])]
+                if fields:
+                    reason += f" ({', '.join(str(field) for field in fields)})"
+            except (ValueError, AttributeError):
+                reason = body[:80]
+            return error.code, reason
+
+
+def run_wrk(base_url, paths, headers, *, seconds, connections):
+    """Load `paths` (cycled) for `seconds` with `connections` keep-alive clients."""
+    with tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False) as path_file:
+        path_file.write("\n".join(paths))
+    command = [
+        "wrk",
+        "--threads=1",
+        f"--connections={connections}",
+        f"--duration={seconds}s",
+        "--timeout=10s",
+        f"--script={WRK_SCRIPT}",
+    ]
+    for name, value in headers.items():
+        command.append(f"--header={name}: {value}")
+    command += [base_url, "--", path_file.name]
+    try:
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(path_file.name)
+    line = next(line for line in output.splitlines() if line.startswith(WRK_MARKER))
+    raw = json.loads(line.removeprefix(WRK_MARKER))
+    seconds_run = raw["duration_us"] / 1e6
+    return Figures(
+        requests_per_second=raw["requests"] / seconds_run,
+        p50_ms=raw["p50_us"] / 1000,
+        p95_ms=raw["p95_us"] / 1000,
+        p99_ms=raw["p99_us"] / 1000,
+        requests=raw["requests"],
+        errors=raw["status_errors"] + raw["socket_errors"],
+    )

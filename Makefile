@@ -51,6 +51,11 @@ check-migrations: install ## Fail if a model change has no migration
 
 ci: test lint check-migrations ## What CI runs
 
+bench: install messages ## Benchmark the API under gunicorn with wrk on its own database (BENCH_* variables, docs/performance.md)
+	@command -v wrk >/dev/null || { echo "Installing wrk (Debian package)"; \
+	  apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }; }
+	DJANGO_SETTINGS_MODULE=cms.settings.bench $(PY) -m benchmarks
+
 lock: install ## Re-pin every installed package into requirements.lock
 	@{ echo "# Exact versions of every installed package (direct and transitive), used as pip constraints."; \
 	   echo "# Regenerate with: make lock"; \

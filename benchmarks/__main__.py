@@ -25,7 +25,7 @@ from django.db import connections  # noqa: E402
 
 from .config import BenchConfig  # noqa: E402
 from .dataset import Sizes, ensure_dataset  # noqa: E402
-from .load import Server, run_wrk  # noqa: E402
+from .load import Server, SlowScenario, run_wrk  # noqa: E402
 from .report import Outcome, format_report  # noqa: E402
 from .scenarios import RENDER, build_scenarios  # noqa: E402
 
@@ -74,9 +74,12 @@ def measure(server, config, scenario, headers=None):
             scenario.key, scenario.name, missing=f"GET {scenario.paths[0]} → {status} {reason}"
         )
     common = {"base_url": server.base_url, "connections": config.connections}
-    if config.warmup:
-        run_wrk(paths=scenario.paths, headers=headers, seconds=config.warmup, **common)
-    figures = run_wrk(paths=scenario.paths, headers=headers, seconds=config.duration, **common)
+    try:
+        if config.warmup:
+            run_wrk(paths=scenario.paths, headers=headers, seconds=config.warmup, **common)
+        figures = run_wrk(paths=scenario.paths, headers=headers, seconds=config.duration, **common)
+    except SlowScenario as slow:
+        return Outcome(scenario.key, scenario.name, missing=str(slow))
     rate, p95 = figures.requests_per_second, figures.p95_ms
     print(f"    ({scenario.key}) {rate:.0f} req/s, p95 {p95:.1f} ms", flush=True)
     return Outcome(scenario.key, scenario.name, figures=figures)
@@ -115,6 +118,7 @@ def main():
         call_command("migrate", verbosity=0)
         call_command("load_taxonomies", verbosity=0)
     outcomes, list_by_size = [], {}
+    timings["load average at start"] = os.getloadavg()[0]
     for services in config.sizes:
         with timed(timings, f"generating up to {services:,} services"):
             sizes = ensure_dataset(stage_sizes(config, services))
@@ -128,6 +132,7 @@ def main():
                 list_by_size[services] = outcomes[0]
             else:
                 list_by_size[services] = measure(server, config, scenarios[0])
+    timings["load average at end"] = os.getloadavg()[0]
     print()
     print(format_report(config, outcomes, list_by_size, timings))
 

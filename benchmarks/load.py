@@ -16,6 +16,10 @@ WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_paths.lua"
 WRK_MARKER = "WRK_JSON "
 
 
+class SlowScenario(Exception):
+    """Not one answer came back during the run."""
+
+
 @dataclass(frozen=True)
 class Figures:
     requests_per_second: float
@@ -75,16 +79,17 @@ class Server:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, ""
         except urllib.error.HTTPError as error:
-            body = error.read().decode("utf-8", "replace")
-            try:
-                problem = json.loads(body)
-                reason = problem.get("title") or problem.get("message") or ""
-                fields = [item.get("field") for item in problem.get("errors", [])]
-                if fields:
-                    reason += f" ({', '.join(str(field) for field in fields)})"
-            except (ValueError, AttributeError):
-                reason = body[:80]
-            return error.code, reason
+            return error.code, _reason(error)
+
+
+def _reason(error):
+    """A problem's title and fields, or a word on what else came back."""
+    if "json" not in error.headers.get("Content-Type", ""):
+        return "(no such endpoint yet)" if error.code == 404 else error.reason
+    problem = json.loads(error.read())
+    reason = problem.get("title") or problem.get("message") or error.reason
+    fields = [str(item.get("field")) for item in problem.get("errors", [])]
+    return f"{reason} ({', '.join(fields)})" if fields else reason
 
 
 def run_wrk(base_url, paths, headers, *, seconds, connections):
@@ -108,6 +113,8 @@ def run_wrk(base_url, paths, headers, *, seconds, connections):
         os.unlink(path_file.name)
     line = next(line for line in output.splitlines() if line.startswith(WRK_MARKER))
     raw = json.loads(line.removeprefix(WRK_MARKER))
+    if not raw["requests"]:
+        raise SlowScenario(f"no answer within {seconds} s")
     seconds_run = raw["duration_us"] / 1e6
     return Figures(
         requests_per_second=raw["requests"] / seconds_run,

@@ -1,5 +1,6 @@
 """The printed report: one row per scenario with its target, the ratios, the scaling."""
 
+import os
 from dataclasses import dataclass
 
 P95_TARGET_MS = 50
@@ -104,7 +105,13 @@ def format_report(config, outcomes, list_by_size, timings):
             f"{_verdict(growth <= SCALING_SHARE * data_growth)}"
         )
     lines.append("")
+    load = {name: timings.pop(name) for name in list(timings) if name.startswith("load")}
     lines.append(
         "timings: " + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in timings.items())
+    )
+    lines.append(
+        "machine: "
+        + ", ".join(f"{name} {value:.1f}" for name, value in load.items())
+        + f" ({os.cpu_count()} cores; other work on the machine inflates every figure)"
     )
     return "\n".join(lines)

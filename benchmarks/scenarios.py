@@ -7,8 +7,8 @@ from the response cache; (f2) sends its `If-None-Match` and gets 304s.
 """
 
 import random
-from urllib.parse import quote
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.conf import settings
 

@@ -168,6 +168,7 @@ def _replay(request, stored):
         response = HttpResponse(body, status=stored["status"])
         for name, value in stored["headers"].items():
             response[name] = value
+        response["Content-Length"] = len(stored["body"])
     patch_vary_headers(response, ("Accept-Language",))
     return response
 

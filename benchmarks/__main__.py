@@ -10,7 +10,7 @@ import os
 import shutil
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.bench")
 
@@ -74,12 +74,16 @@ def measure(server, config, scenario, headers=None):
             scenario.key, scenario.name, missing=f"GET {scenario.paths[0]} → {status} {reason}"
         )
     common = {"base_url": server.base_url, "connections": config.connections}
-    try:
-        if config.warmup:
+    if config.warmup:
+        with suppress(SlowScenario):  # a slow endpoint may not answer while warming up
             run_wrk(paths=scenario.paths, headers=headers, seconds=config.warmup, **common)
+        server.wait_until_idle()
+    try:
         figures = run_wrk(paths=scenario.paths, headers=headers, seconds=config.duration, **common)
     except SlowScenario as slow:
         return Outcome(scenario.key, scenario.name, missing=str(slow))
+    finally:
+        server.wait_until_idle()
     rate, p95 = figures.requests_per_second, figures.p95_ms
     print(f"    ({scenario.key}) {rate:.0f} req/s, p95 {p95:.1f} ms", flush=True)
     return Outcome(scenario.key, scenario.name, figures=figures)

@@ -68,6 +68,17 @@ class Server:
             self.process.terminate()
             self.process.wait(timeout=30)
 
+    def wait_until_idle(self, *, timeout=120):
+        """Wait until the floor answers at once: requests a slow scenario left queued in
+        gunicorn must not be counted against the next one."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            start = time.monotonic()
+            urllib.request.urlopen(f"{self.base_url}/bench/floor", timeout=timeout).read()
+            if time.monotonic() - start < 0.05:
+                return
+        raise RuntimeError(f"the server was still busy after {timeout} s")
+
     def etag(self, path):
         with urllib.request.urlopen(self.base_url + path, timeout=30) as response:
             return response.headers.get("ETag")

@@ -6,6 +6,8 @@ Every GET under `settings.API_CACHED_PATHS` goes through `APICacheMiddleware`:
   published content last changed), `Cache-Control: public, max-age=API_CACHE_MAX_AGE` and
   `Vary: Accept-Language`; a request whose `If-None-Match` (or, without one,
   `If-Modified-Since`) matches gets a bodiless 304 with the same headers.
+- Requests with an `Authorization` header are never cached (`private, no-store`): a
+  credential may change the answer.
 - Answers are kept in a response cache keyed by the *content version* and the request's
   identity (path, sorted query, negotiated language), so a repeated request skips the
   view. 200s and 404s are kept; other errors are never cached and say `no-store`.
@@ -54,7 +56,8 @@ NOT_MODIFIED_HEADERS = (
     "Content-Language",
     "Access-Control-Allow-Origin",
 )
-STORED_HEADERS = ("Content-Type", *NOT_MODIFIED_HEADERS)
+# Never replayed as stored: the length is recomputed.
+UNSTORED_HEADERS = {"content-length"}
 
 
 # --- The content version ----------------------------------------------------------
@@ -146,9 +149,12 @@ def _not_modified(request, stored):
 
 
 def _stored_answer(response, version):
-    """What the response cache keeps: status, body and the headers worth replaying."""
+    """What the response cache keeps: status, body and headers (cookies never: a public
+    answer must not hand one client's cookie to the next)."""
     body = response.content
-    headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+    headers = {
+        name: value for name, value in response.items() if name.lower() not in UNSTORED_HEADERS
+    }
     headers["Cache-Control"] = f"public, max-age={settings.API_CACHE_MAX_AGE}"
     if response.status_code == 200:
         digest = hashlib.blake2b(body, digest_size=16).hexdigest()
@@ -181,8 +187,13 @@ class APICacheMiddleware:
         self.prefixes = tuple(settings.API_CACHED_PATHS)
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not request.path.startswith(self.prefixes):
+        if request.method not in ("GET", "HEAD") or not request.path_info.startswith(self.prefixes):
             return self.get_response(request)
+        if "Authorization" in request.headers:
+            # A credential may change the answer: neither kept nor publicly cacheable.
+            response = self.get_response(request)
+            response["Cache-Control"] = "private, no-store"
+            return response
         try:
             language = requested_language(request)
         except Problem:  # an unsupported ?lang=: the view answers with its 400

@@ -226,6 +226,17 @@ def test_posts_are_left_alone(client):
     assert not response.get("Cache-Control", "").startswith("public")
 
 
+def test_requests_with_credentials_are_neither_kept_nor_public(client, service):
+    client.get(service_url(service))
+    type(service).objects.filter(pk=service.pk).update(title="Με διαπιστευτήρια")
+
+    response = client.get(service_url(service), headers={"Authorization": "Bearer partner"})
+
+    assert response.json()["title"] == "Με διαπιστευτήρια"
+    assert response["Cache-Control"] == "private, no-store"
+    assert not response.has_header("ETag")
+
+
 def test_other_paths_are_not_cached(client, site_tree):
     response = client.get("/admin/login/")
 

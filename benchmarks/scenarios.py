@@ -32,9 +32,9 @@ class Scenario:
 
 def _languages(paths, rng):
     """Half the requests in English: each language is rendered and cached on its own."""
-    separator = {True: "&", False: "?"}
     return [
-        f"{path}{separator['?' in path]}lang=en" if rng.random() < 0.5 else path for path in paths
+        f"{path}{'&' if '?' in path else '?'}lang=en" if rng.random() < 0.5 else path
+        for path in paths
     ]
 
 

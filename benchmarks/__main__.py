@@ -98,7 +98,16 @@ def repeated(server, scenarios):
     return by_key["e"].paths[0]
 
 
+def verify_translations(server, scenarios):
+    """The API serves the generated English translations (not a fallback to Greek)."""
+    detail = next(scenario for scenario in scenarios if scenario.key == "e").paths[0]
+    body = server.json(f"{detail.split('?')[0]}?lang=en")
+    if (body["language"], body["fallback"]) != ("en", False):
+        sys.exit(f"The generated data is not served as expected: {detail} in English gave {body}")
+
+
 def run_all(server, config, scenarios):
+    verify_translations(server, scenarios)
     path = repeated(server, scenarios)
     etag = server.etag(path)
     outcomes = []

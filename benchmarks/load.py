@@ -79,6 +79,10 @@ class Server:
                 return
         raise RuntimeError(f"the server was still busy after {timeout} s")
 
+    def json(self, path):
+        with urllib.request.urlopen(self.base_url + path, timeout=30) as response:
+            return json.loads(response.read())
+
     def etag(self, path):
         with urllib.request.urlopen(self.base_url + path, timeout=30) as response:
             return response.headers.get("ETag")

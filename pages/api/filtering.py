@@ -10,6 +10,7 @@
 """
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,6 +26,7 @@ KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
 DEFAULT_RADIUS_KM = 5
 MAX_RADIUS_KM = 50
 MIN_RADIUS_KM = 0.05
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 @dataclass
@@ -44,6 +46,8 @@ class TermLookup:
             self.wanted[name] = (model, slugs, with_children)
 
     def _query(self, name, model, slugs, with_children):
+        # Only what could be a slug goes to the database (no NUL bytes, no odd text).
+        slugs = [slug for slug in slugs if SLUG.fullmatch(slug)]
         match = Q(slug__in=slugs)
         requested_as = F("slug")
         if with_children:

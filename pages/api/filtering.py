@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import Case, F, FloatField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import ASin, Cast, Coalesce, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils.translation import gettext as _
+from wagtail.models import Locale, Page
 
 from cms.api.language import fallback_chain
 
@@ -157,21 +158,27 @@ def translated_languages(requested):
     return chain[: chain.index(settings.LANGUAGE_CODE)]
 
 
-def served_titles(model, requested):
+def served_titles(requested):
     """Annotations `title_<code>`: the live, public translation's title in each language
-    tried before Greek (null where there is none). Alias pages are not translations."""
+    tried before Greek (null where there is none). Alias pages are not translations.
+
+    Read from `Page` by (translation_key, locale), one unique-index lookup a row; the
+    locale's id is looked up once per statement.
+    """
     codes = translated_languages(requested)
     if not codes:
         return {}
     translations = (
-        model.objects.live()
+        Page.objects.live()
         .public()
         .filter(translation_key=OuterRef("translation_key"), alias_of__isnull=True)
         .order_by()
     )
     return {
         f"title_{code}": Subquery(
-            translations.filter(locale__language_code=code).values("title")[:1]
+            translations.filter(
+                locale=Subquery(Locale.objects.filter(language_code=code).values("pk")[:1])
+            ).values("title")[:1]
         )
         for code in codes
     }
@@ -207,8 +214,8 @@ def choices(params, name, allowed):
     return values
 
 
-def order_by_served_title(queryset, model, requested, *, descending=False):
+def order_by_served_title(queryset, requested, *, descending=False):
     """`queryset` ordered by the title each page is served with, then by id."""
-    titles = served_titles(model, requested)
+    titles = served_titles(requested)
     title = title_in_served_language(titles)
     return queryset.annotate(**titles).order_by(title.desc() if descending else title.asc(), "pk")

@@ -95,9 +95,7 @@ def list_organisations(request):
     sources = []
     if page.offset < count:
         if sort in ("title", "-title"):
-            ordered = order_by_served_title(
-                organisations, OrganisationPage, requested, descending=sort == "-title"
-            )
+            ordered = order_by_served_title(organisations, requested, descending=sort == "-title")
         else:
             ordered = organisations.order_by(
                 "last_published_at" if sort == "updated" else "-last_published_at", "pk"
@@ -137,7 +135,7 @@ def organisation_children(organisation, requested):
     """Live services (by title), upcoming actions (by next start) and open calls (by
     deadline, rolling ones last) of `organisation` (its Greek page)."""
     now = timezone.now()
-    services = order_by_served_title(_children(ServicePage, organisation), ServicePage, requested)
+    services = order_by_served_title(_children(ServicePage, organisation), requested)
     actions = (
         _children(ActionPage, organisation)
         .annotate(next_start=Min("occurrences__start", filter=Q(occurrences__end__gte=now)))

@@ -298,7 +298,7 @@ LIST_FIELDS = (
 
 def _ordered(services, sort, requested):
     if sort in ("title", "-title"):
-        return order_by_served_title(services, ServicePage, requested, descending=sort == "-title")
+        return order_by_served_title(services, requested, descending=sort == "-title")
     return services.order_by(*SORT_FIELDS[sort], "pk")
 
 

@@ -124,13 +124,26 @@ def test_bad_parameters_are_400_problems(client, site_tree, query, field):
     assert field in {error["field"] for error in response.json()["errors"]}
 
 
-@pytest.mark.parametrize(("requested", "queries"), [("el", 2), ("en", 3)])
-def test_one_query_for_every_feature(
+@pytest.mark.parametrize(("requested", "queries"), [("el", 4), ("en", 5)])
+def test_the_same_queries_for_any_number_of_features(
     client, organisation, requested, queries, django_assert_num_queries
 ):
-    """The view restrictions, then all features in one query, however many there are."""
+    """View restrictions (and for translations theirs), the main categories, the
+    features: the same queries however many features there are."""
     for count in (2, 5):
         while len(feature_ids(get(client))) < count:
             translate_page(make_service(organisation), "en")
         with django_assert_num_queries(queries):
             assert len(feature_ids(get(client, lang=requested))) == count
+
+
+def test_the_stored_response_of_the_map(client, organisation, contract):
+    """One representative call, against tests/api/contracts/map-el.json."""
+    service = make_service(organisation, title="Ιατρείο", categories=[category("food")])
+
+    response = get(client, category="basic-needs")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["features"][0].pop("id") == f"service-{service.pk}"
+    contract("map-el", body, {service.pk: "<service>"})

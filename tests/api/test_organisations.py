@@ -39,7 +39,9 @@ def error_fields(response):
 
 @pytest.fixture
 def praksis(site_tree):
-    organisation = make_organisation(title="Πράξις", public_email="info@praksis.example")
+    organisation = make_organisation(
+        title="Πράξις", slug="praksis", public_email="info@praksis.example"
+    )
     translate_page(organisation, "en", title="Praksis")
     OrganisationContactPerson.objects.create(
         page=organisation, name="Secret Person", email="secret@praksis.example", phone="6999"
@@ -217,3 +219,19 @@ def test_a_fixed_number_of_queries_whatever_the_page_size(
         with django_assert_num_queries(queries):
             response = get(client, lang=requested, page_size=str(size))
         assert len(ids(response)) == size
+
+
+def test_the_stored_response_of_a_detail(client, praksis, contract):
+    """One representative call, against tests/api/contracts/organisation-detail-en.json."""
+    service = make_service(praksis, title="Ιατρείο", slug="clinic")
+    translate_page(service, "en", title="Clinic")
+    call = make_open_call(praksis, title="Εθελοντές", slug="volunteers")
+
+    response = get(client, f"/{praksis.pk}", lang="en")
+
+    assert response.status_code == 200
+    contract(
+        "organisation-detail-en",
+        response.json(),
+        {praksis.pk: "<organisation>", service.pk: "<service>", call.pk: "<open_call>"},
+    )

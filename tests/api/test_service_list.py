@@ -420,3 +420,25 @@ def test_a_fixed_number_of_queries_whatever_the_page_size(
         with django_assert_num_queries(queries):
             response = get(client, lang=requested, page_size=str(size), language="ar")
         assert len(ids(response)) == size
+
+
+def test_the_stored_response_of_a_filtered_list(client, organisation, contract):
+    """One representative call, against tests/api/contracts/service-list-en.json."""
+    service = make_service(
+        organisation,
+        title="Κοινωνικό ιατρείο",
+        slug="social-clinic",
+        summary="Δωρεάν ιατρική φροντίδα.",
+        categories=[category("primary-care")],
+        languages=[language("ar")],
+    )
+    translate_page(service, "en", title="Social clinic", summary="Free medical care.")
+
+    response = get(client, lang="en", category="health", language="ar", near="37.98,23.73")
+
+    assert response.status_code == 200
+    contract(
+        "service-list-en",
+        response.json(),
+        {service.pk: "<service>", organisation.pk: "<organisation>"},
+    )

@@ -201,10 +201,9 @@ def has_term(relation, term_ids):
     return Exists(links)
 
 
-def open_at_q(moment):
-    """Services open at `moment` (aware), as `ServicePage.is_open_at` decides: active, an
-    opening period that day, in Athens time, with closing time excluded, and no closure."""
-    local = timezone.localtime(moment, ATHENS)
+def open_at_q(local):
+    """Services open at `local` (Athens time), as `ServicePage.is_open_at` decides:
+    active, an opening period that day with closing time excluded, and no closure."""
     day, time = local.date(), local.time()
     hours = ServiceOpeningHours.objects.filter(
         page=OuterRef("pk"), weekday=day.weekday(), opens__lte=time, closes__gt=time
@@ -239,6 +238,10 @@ def filter_services(params):
     free = params.boolean("free")
     statuses = choices(params, "status", ServicePage.Status.values)
     moment = params.datetime("open_at")
+    try:
+        athens_moment = None if moment is None else timezone.localtime(moment, ATHENS)
+    except OverflowError:  # e.g. 9999-12-31T23:00-05:00 is in the year 10000 in Athens
+        params.errors.append({"field": "open_at", "message": _("Out of range.")})
     open_now = params.boolean("open_now")
     if moment is not None and open_now is not None:
         params.errors.append(
@@ -271,9 +274,9 @@ def filter_services(params):
     if statuses:
         services = services.filter(status__in=statuses)
     if moment is not None:
-        services = services.filter(open_at_q(moment))
+        services = services.filter(open_at_q(athens_moment))
     if open_now is not None:
-        now_open = open_at_q(timezone.now())
+        now_open = open_at_q(timezone.localtime(timezone.now(), ATHENS))
         services = services.filter(now_open if open_now else ~now_open)
     if nearby:
         services = nearby.apply(services)

@@ -287,7 +287,6 @@ LIST_FIELDS = (
     "title",
     "slug",
     "translation_key",
-    "path",
     "last_published_at",
     "summary",
     "latitude",

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from cms.onboarding.api import router as registrations_router
+from pages.api.map import router as map_router
+from pages.api.organisations import router as organisations_router
 from pages.api.services import router as services_router
 from snippets.api import router as taxonomies_router
 
@@ -37,4 +39,6 @@ api = PublicAPI(
 install_problem_handlers(api)
 api.add_router("/registrations/", registrations_router)
 api.add_router("/taxonomies/", taxonomies_router)
-api.add_router("/services/", services_router)
+api.add_router("/services", services_router)
+api.add_router("/organisations", organisations_router)
+api.add_router("/map", map_router)

@@ -1,22 +1,46 @@
-"""GET /api/v1/services/{id}: one live service, in the negotiated language.
+"""GET /api/v1/services: the live services, filtered; GET /api/v1/services/{id}: one.
 
-`id` is the Greek (source) page's id, the same whatever the language. The service is
+`id` is the Greek (source) page's id, the same whatever the language. A service is
 served from its live translation in the requested language, else English, else
 Greek. Drafts, pages behind view restrictions and unknown ids are 404 problems.
 Taxonomy terms are given by slug (their names come from /taxonomies/{kind}); the
 organisation's private contact persons are never part of the API.
+
+Filters read the Greek page (where taxonomies, place, hours and status are kept) and
+run in SQL, so a list costs a fixed number of queries whatever its length; the map
+(`pages.api.map`) reuses them through `filter_services`.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 from wagtail.rich_text import expand_db_html
 
 from cms.api.language import language_fields, requested_language
-from cms.api.listing import live_sources, serve_in_language
+from cms.api.listing import list_response, live_sources, page_request, serve_in_language
 from cms.api.params import reject_unknown_params
 from cms.api.problems import Problem
-from pages.models import ServicePage
+from cms.api.query import QueryParams
+from pages.models import (
+    OrganisationPage,
+    ServiceClosure,
+    ServiceOpeningHours,
+    ServicePage,
+)
+from pages.models.services import ATHENS
+from snippets.models import Language, OrganisationType, ServiceCategory, TargetGroup
+
+from .filtering import (
+    Nearby,
+    TermLookup,
+    choices,
+    districts,
+    order_by_served_title,
+)
 
 router = Router(tags=["services"])
 
@@ -25,10 +49,11 @@ def _not_found():
     return Problem(404, _("No such service."))
 
 
-def _page_id(text):
-    """A page id from the path, or a 404: letters or an id too big for the column aren't."""
+def page_id_or_404(text, not_found):
+    """A page id from the path, or the `not_found()` problem: letters or an id too big
+    for the column aren't ids."""
     if not (text.isascii() and text.isdigit()) or int(text) >= 2**31:
-        raise _not_found()
+        raise not_found()
     return int(text)
 
 
@@ -60,9 +85,14 @@ def _float(value):
     return None if value is None else float(value)
 
 
-def service_data(page, source_id):
-    categories = list(page.categories.all())
+def category_slugs(categories):
+    """`main_categories` and `categories` of a service from its (sub)category terms."""
+    categories = list(categories)
     main_categories = dict.fromkeys(term.parent.slug for term in categories if term.parent_id)
+    return {"main_categories": list(main_categories), "categories": _slugs(categories)}
+
+
+def service_data(page, source_id):
     organisation = page.get_parent()
     organisation_id = (
         type(organisation)
@@ -83,8 +113,7 @@ def service_data(page, source_id):
         },
         "summary": page.summary,
         "description": expand_db_html(page.description),
-        "main_categories": list(main_categories),
-        "categories": _slugs(categories),
+        **category_slugs(page.categories.all()),
         "target_groups": _slugs(page.target_groups.all()),
         "eligibility": page.eligibility,
         "access": page.access,
@@ -125,6 +154,231 @@ def get_service(request, service_id: str):
     (else English, else Greek): `language` says which, `fallback` whether it differs."""
     requested = requested_language(request)
     reject_unknown_params(request)
-    page_id = _page_id(service_id)
+    page_id = page_id_or_404(service_id, _not_found)
     served = live_translation(page_id, requested)
     return {**language_fields(requested, served.language), **service_data(served.page, page_id)}
+
+
+# --- The list ------------------------------------------------------------------------
+
+SERVICE_FILTERS = (
+    "category",
+    "target_group",
+    "language",
+    "district",
+    "organisation_type",
+    "delivery",
+    "free",
+    "status",
+    "open_at",
+    "open_now",
+    "near",
+    "radius_km",
+)
+# A service offered both ways can be visited and reached remotely: it matches either.
+DELIVERY_MATCHES = {
+    ServicePage.Delivery.IN_PERSON: [ServicePage.Delivery.IN_PERSON, ServicePage.Delivery.BOTH],
+    ServicePage.Delivery.REMOTE: [ServicePage.Delivery.REMOTE, ServicePage.Delivery.BOTH],
+    ServicePage.Delivery.BOTH: [ServicePage.Delivery.BOTH],
+}
+SORTS = ("title", "-title", "updated", "-updated", "distance")
+SORT_FIELDS = {
+    "updated": ("last_published_at",),
+    "-updated": ("-last_published_at",),
+    "distance": ("distance_km",),
+}
+
+
+def has_term(relation, term_ids):
+    """The service is linked through the many-to-many `relation` to one of `term_ids`."""
+    field = ServicePage._meta.get_field(relation)
+    links = field.remote_field.through.objects.filter(
+        **{
+            field.m2m_field_name(): OuterRef("pk"),
+            f"{field.m2m_reverse_field_name()}__in": term_ids,
+        }
+    )
+    return Exists(links)
+
+
+def open_at_q(local):
+    """Services open at `local` (Athens time), as `ServicePage.is_open_at` decides:
+    active, an opening period that day with closing time excluded, and no closure."""
+    day, time = local.date(), local.time()
+    hours = ServiceOpeningHours.objects.filter(
+        page=OuterRef("pk"), weekday=day.weekday(), opens__lte=time, closes__gt=time
+    )
+    closed = ServiceClosure.objects.filter(
+        page=OuterRef("pk"), start_date__lte=day, end_date__gte=day
+    )
+    return Q(status=ServicePage.Status.ACTIVE) & Q(Exists(hours)) & ~Q(Exists(closed))
+
+
+@dataclass(frozen=True)
+class FilteredServices:
+    """The live Greek services matching a request's filters, and its `near`, if any."""
+
+    queryset: object
+    nearby: Nearby | None
+
+
+def filter_services(params):
+    """Read the service filters from `params` (a `QueryParams`) and apply them, in SQL.
+
+    Malformed values and unknown slugs are recorded in `params.errors`; the caller calls
+    `params.check()` once it has read its own parameters too.
+    """
+    terms = TermLookup()
+    terms.add("category", ServiceCategory, params.values("category"), with_children=True)
+    terms.add("target_group", TargetGroup, params.values("target_group"))
+    terms.add("language", Language, params.values("language"))
+    terms.add("organisation_type", OrganisationType, params.values("organisation_type"))
+    district_numbers = districts(params)
+    delivery = params.choice("delivery", ServicePage.Delivery.values)
+    free = params.boolean("free")
+    statuses = choices(params, "status", ServicePage.Status.values)
+    moment = params.datetime("open_at")
+    try:
+        athens_moment = None if moment is None else timezone.localtime(moment, ATHENS)
+    except OverflowError:  # e.g. 9999-12-31T23:00-05:00 is in the year 10000 in Athens
+        params.errors.append({"field": "open_at", "message": _("Out of range.")})
+    open_now = params.boolean("open_now")
+    if moment is not None and open_now is not None:
+        params.errors.append(
+            {"field": "open_now", "message": _("Give open_at or open_now, not both.")}
+        )
+    nearby = Nearby.from_params(params)
+    term_ids = terms.resolve(params)
+    if params.errors:
+        return None
+
+    services = live_sources(ServicePage)
+    if "category" in term_ids:
+        services = services.filter(has_term("categories", term_ids["category"]))
+    if "target_group" in term_ids:
+        services = services.filter(has_term("target_groups", term_ids["target_group"]))
+    if "language" in term_ids:
+        services = services.filter(has_term("languages", term_ids["language"]))
+    if "organisation_type" in term_ids:
+        services = services.filter(
+            organisation_path__in=OrganisationPage.objects.filter(
+                organisation_type__in=term_ids["organisation_type"]
+            ).values("path")
+        )
+    if district_numbers:
+        services = services.filter(district__number__in=district_numbers)
+    if delivery:
+        services = services.filter(delivery__in=DELIVERY_MATCHES[delivery])
+    if free is not None:
+        services = services.filter(is_free=free)
+    if statuses:
+        services = services.filter(status__in=statuses)
+    if moment is not None:
+        services = services.filter(open_at_q(athens_moment))
+    if open_now is not None:
+        now_open = open_at_q(timezone.localtime(timezone.now(), ATHENS))
+        services = services.filter(now_open if open_now else ~now_open)
+    if nearby:
+        services = nearby.apply(services)
+    return FilteredServices(services, nearby)
+
+
+LIST_FIELDS = (
+    "title",
+    "slug",
+    "translation_key",
+    "last_published_at",
+    "summary",
+    "latitude",
+    "longitude",
+    "delivery",
+    "is_free",
+    "status",
+    "district__number",
+)
+
+
+def _ordered(services, sort, requested):
+    if sort in ("title", "-title"):
+        return order_by_served_title(services, requested, descending=sort == "-title")
+    return services.order_by(*SORT_FIELDS[sort], "pk")
+
+
+def organisations_by_path(paths, requested):
+    """{path: {"id", "title"}} of the organisations at `paths`, named in the served
+    language of each (a fixed number of queries)."""
+    if not paths:
+        return {}
+    sources = list(
+        OrganisationPage.objects.filter(path__in=paths).only("title", "translation_key", "path")
+    )
+    return {
+        item.source.path: {"id": item.source.pk, "title": item.page.title}
+        for item in serve_in_language(sources, requested)
+    }
+
+
+def service_list_item(served, organisation, distance_km=None):
+    """The compact list item: text from the served page, the rest from the Greek page,
+    which the filters read."""
+    source, page = served.source, served.page
+    item = {
+        "id": source.pk,
+        "title": page.title,
+        "slug": page.slug,
+        "summary": page.summary,
+        "organisation": organisation,
+        **category_slugs(source.categories.all()),
+        "district": source.district.number if source.district_id else None,
+        "latitude": _float(source.latitude),
+        "longitude": _float(source.longitude),
+        "delivery": source.delivery,
+        "is_free": source.is_free,
+        "status": source.status,
+        "updated": source.last_published_at,
+        "language": served.language,
+    }
+    if distance_km is not None:
+        item["distance_km"] = round(distance_km, 2)
+    return item
+
+
+@router.get("", summary="List services")
+def list_services(request):
+    """Live services matching every filter given (filters combine with AND; a list of
+    values, comma-separated, matches any of them). See docs/api.md for each filter."""
+    requested = requested_language(request)
+    params = QueryParams(request, (*SERVICE_FILTERS, "sort"), paginated=True)
+    page = page_request(request)
+    sort = params.choice("sort", SORTS)
+    filtered = filter_services(params)
+    if sort == "distance" and "near" not in request.GET:
+        params.errors.append({"field": "sort", "message": _("Sorting by distance needs near.")})
+    params.check()
+    sort = sort or ("distance" if filtered.nearby else "title")
+
+    services = filtered.queryset
+    count = services.count()
+    sources = []
+    if page.offset < count:
+        categories = ServiceCategory.objects.select_related("parent").only("slug", "parent__slug")
+        sources = list(
+            _ordered(services, sort, requested)
+            .select_related("district")
+            .only(*LIST_FIELDS)
+            .prefetch_related(Prefetch("categories", queryset=categories))[
+                page.offset : page.offset + page.size
+            ]
+        )
+    organisations = organisations_by_path(
+        {source.organisation_path for source in sources}, requested
+    )
+    results = [
+        service_list_item(
+            served,
+            organisations.get(served.source.organisation_path),
+            getattr(served.source, "distance_km", None),
+        )
+        for served in serve_in_language(sources, requested)
+    ]
+    return list_response(request, count=count, page=page, requested=requested, results=results)

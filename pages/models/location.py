@@ -10,6 +10,12 @@ from snippets.geography import district_at, latitude_validators, longitude_valid
 from snippets.models import in_source_locale
 
 
+def coordinates_index(name):
+    """An index on (latitude, longitude) for a concrete subclass's Meta: `near` filters
+    first narrow to a bounding box with it, and the map skips rows without coordinates."""
+    return models.Index(fields=["latitude", "longitude"], name=name)
+
+
 class Location(models.Model):
     """Abstract: an address with coordinates; the district follows from them.
 

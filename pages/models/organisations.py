@@ -11,7 +11,7 @@ from wagtail_localize.fields import SynchronizedField
 from snippets.models import in_source_locale, main_categories_in_source_locale
 
 from .base import BasePage, edit_tabs
-from .location import Location
+from .location import Location, coordinates_index
 
 
 class OrganisationIndexPage(BasePage):
@@ -152,6 +152,7 @@ class OrganisationPage(Location, BasePage):
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        indexes = [coordinates_index("pages_organisation_coordinates")]
 
 
 class OrganisationContactPerson(Orderable):

@@ -18,7 +18,7 @@ from wagtail_localize.fields import SynchronizedField
 from snippets.models import in_source_locale, subcategories_in_source_locale
 
 from .base import BasePage, edit_tabs
-from .location import Location
+from .location import Location, coordinates_index
 
 ATHENS = ZoneInfo("Europe/Athens")
 REVIEW_INTERVAL_MONTHS = 6
@@ -217,6 +217,9 @@ class ServicePage(Location, BasePage):
     class Meta:
         verbose_name = _("service")
         verbose_name_plural = _("services")
+        # `near` and the map (pages/api/services.py, map.py). The other filters use the
+        # indexes Django gives foreign keys and many-to-many tables (docs/api.md).
+        indexes = [coordinates_index("pages_service_coordinates")]
 
     @property
     def organisation(self):

@@ -1,0 +1,121 @@
+"""GET /api/v1/map: every matching point at once, as a GeoJSON FeatureCollection.
+
+Each kind of item is a `Layer`: the filters it understands and a function giving its
+features. A request's filters decide the layers: a filter that a kind does not have
+leaves that kind out (filters combine with AND, and such an item cannot match it), and
+`kind=` picks kinds by name. Features are read with one query per layer, as plain rows:
+no pagination, nothing per row but building the feature.
+
+Adding a kind (action occurrences, once `pages/api/actions.py` has its filters) is one
+more `Layer` in `LAYERS`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpResponse
+from ninja import Router
+
+from cms.api.language import language_fields, requested_language
+from cms.api.query import QueryParams
+from pages.models import ServicePage
+from snippets.models import ServiceCategory
+
+from .filtering import choices, pick_served_title, served_titles
+from .services import SERVICE_FILTERS, filter_services
+
+router = Router(tags=["map"])
+
+GEOJSON_CONTENT_TYPE = "application/geo+json"
+
+
+@dataclass(frozen=True)
+class Layer:
+    kind: str
+    filters: tuple
+    # (params, requested language) -> a function of no argument giving (feature,
+    # language) pairs; reading the parameters records their errors in `params`.
+    read: Callable
+
+
+def feature(kind, item_id, title, longitude, latitude, **properties):
+    return {
+        "type": "Feature",
+        "id": f"{kind}-{item_id}",
+        "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
+        "properties": {"id": item_id, "kind": kind, "title": title, **properties},
+    }
+
+
+def _first_main_categories(services):
+    """{service id: slug of its first main category in the coordinators' order}, in two
+    queries (a correlated subquery a row costs far more on the whole city)."""
+    rank = {
+        pk: (position, slug)
+        for position, (pk, slug) in enumerate(
+            ServiceCategory.objects.filter(
+                parent__isnull=True, locale__language_code=settings.LANGUAGE_CODE
+            ).values_list("pk", "slug")
+        )
+    }
+    links = ServicePage.categories.through.objects.filter(
+        servicepage__in=services.values("pk")
+    ).values_list("servicepage_id", "servicecategory__parent_id")
+    first = {}
+    for service_id, parent_id in links:
+        current = first.get(service_id)
+        candidate = rank.get(parent_id)
+        if candidate and (current is None or candidate < current):
+            first[service_id] = candidate
+    return {service_id: slug for service_id, (_position, slug) in first.items()}
+
+
+def _service_features(params, requested):
+    filtered = filter_services(params)
+
+    def features():
+        titles = served_titles(requested)
+        located = filtered.queryset.filter(latitude__isnull=False, longitude__isnull=False)
+        main_categories = _first_main_categories(located)
+        rows = (
+            located.annotate(**titles)
+            .order_by("pk")
+            .values_list("pk", "title", "longitude", "latitude", "district__number", *titles)
+        )
+        for pk, title, longitude, latitude, district, *translated in rows:
+            served_title, language = pick_served_title(translated, title, requested)
+            properties = {"main_category": main_categories.get(pk), "district": district}
+            yield feature("service", pk, served_title, longitude, latitude, **properties), language
+
+    return features
+
+
+LAYERS = (Layer("service", SERVICE_FILTERS, _service_features),)
+KINDS = tuple(layer.kind for layer in LAYERS)
+
+
+@router.get("", summary="Map of services")
+def map_features(request, response: HttpResponse):
+    """A GeoJSON FeatureCollection (coordinates `[longitude, latitude]`) of every live
+    item with coordinates matching the filters: the services list's filters apply;
+    `kind` picks kinds (comma-separated). Not paginated."""
+    requested = requested_language(request)
+    all_filters = {name for layer in LAYERS for name in layer.filters}
+    params = QueryParams(request, (*sorted(all_filters), "kind"))
+    kinds = choices(params, "kind", KINDS) or KINDS
+    readers = {layer.kind: layer.read(params, requested) for layer in LAYERS}
+    params.check()
+
+    given = set(request.GET) - {"kind", "lang"}
+    features, languages = [], set()
+    for layer in LAYERS:
+        if layer.kind in kinds and given <= set(layer.filters):
+            for item, language in readers[layer.kind]():
+                features.append(item)
+                languages.add(language)
+    # As in lists (decision 37): the language every feature shares, else the requested one.
+    fields = language_fields(requested, next(iter(languages)) if len(languages) == 1 else requested)
+    fields["fallback"] = any(language != requested for language in languages)
+    response["Content-Type"] = GEOJSON_CONTENT_TYPE
+    return {"type": "FeatureCollection", **fields, "features": features}

@@ -1,0 +1,149 @@
+"""GET /api/v1/map: a GeoJSON FeatureCollection of the services the list would give."""
+
+import pytest
+from wagtail.models import PageViewRestriction
+
+from tests.factories import (
+    PAGRATI,
+    SYNTAGMA,
+    category,
+    make_organisation,
+    make_service,
+    translate_page,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, **query):
+    return client.get("/api/v1/map", query)
+
+
+def feature_ids(response):
+    assert response.status_code == 200, response.content
+    return [feature["properties"]["id"] for feature in response.json()["features"]]
+
+
+@pytest.fixture
+def organisation(site_tree):
+    return make_organisation()
+
+
+def test_a_feature_collection_with_longitude_first(client, organisation):
+    """Standard GeoJSON: points `[lng, lat]`, compact properties, its media type."""
+    service = make_service(
+        organisation, title="Ιατρείο", categories=[category("mental-health"), category("food")]
+    )
+
+    response = get(client)
+
+    assert response["Content-Type"] == "application/geo+json"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    assert (body["language"], body["fallback"], body["dir"]) == ("el", False, "ltr")
+    assert body["features"] == [
+        {
+            "type": "Feature",
+            "id": f"service-{service.pk}",
+            "geometry": {"type": "Point", "coordinates": [float(SYNTAGMA[1]), float(SYNTAGMA[0])]},
+            "properties": {
+                "id": service.pk,
+                "kind": "service",
+                "title": "Ιατρείο",
+                "main_category": "health",  # the first main category in the coordinators' order
+                "district": 1,
+            },
+        }
+    ]
+
+
+def test_the_services_filters_apply_and_services_without_coordinates_are_left_out(
+    client, organisation
+):
+    in_pagrati = make_service(
+        organisation,
+        latitude=PAGRATI[0],
+        longitude=PAGRATI[1],
+        categories=[category("emergency-shelter")],
+    )
+    at_syntagma = make_service(organisation)
+    make_service(organisation, delivery="remote")
+
+    assert sorted(feature_ids(get(client))) == sorted([in_pagrati.pk, at_syntagma.pk])
+    assert feature_ids(get(client, category="housing")) == [in_pagrati.pk]
+    assert feature_ids(get(client, district="1")) == [at_syntagma.pk]
+    assert feature_ids(get(client, near="37.9755,23.7345", radius_km="0.5")) == [at_syntagma.pk]
+    assert feature_ids(get(client, delivery="remote")) == []
+    assert sorted(feature_ids(get(client, kind="service"))) == sorted(
+        [in_pagrati.pk, at_syntagma.pk]
+    )
+
+
+def test_titles_in_the_served_language(client, organisation):
+    translated = make_service(organisation, title="Ιατρείο")
+    translate_page(organisation, "en")
+    translate_page(translated, "en", title="Clinic")
+    translate_page(translated, "ar", title="عيادة", publish=False)
+    greek_only = make_service(organisation, title="Μαθήματα")
+
+    body = get(client, lang="ar").json()
+
+    titles = {
+        feature["properties"]["id"]: feature["properties"]["title"] for feature in body["features"]
+    }
+    assert titles == {translated.pk: "Clinic", greek_only.pk: "Μαθήματα"}
+    assert (body["language"], body["fallback"], body["dir"]) == ("ar", True, "rtl")
+
+
+def test_only_live_public_services_of_approved_organisations(client, organisation):
+    shown = make_service(organisation)
+    make_service(organisation, publish=False)
+    private = make_service(organisation)
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    make_service(make_organisation(publish=False))
+
+    assert feature_ids(get(client)) == [shown.pk]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"kind": "action,planet"}, "kind"),
+        ({"page": "1"}, "page"),
+        ({"sort": "title"}, "sort"),
+        ({"category": "nowhere"}, "category"),
+        ({"near": "a,b"}, "near"),
+        ({"open_at": "tomorrow"}, "open_at"),
+    ],
+)
+def test_bad_parameters_are_400_problems(client, site_tree, query, field):
+    response = get(client, **query)
+
+    assert response.status_code == 400
+    assert field in {error["field"] for error in response.json()["errors"]}
+
+
+@pytest.mark.parametrize(("requested", "queries"), [("el", 4), ("en", 5)])
+def test_the_same_queries_for_any_number_of_features(
+    client, organisation, requested, queries, django_assert_num_queries
+):
+    """View restrictions (and for translations theirs), the main categories, the
+    features: the same queries however many features there are."""
+    for count in (2, 5):
+        while len(feature_ids(get(client))) < count:
+            translate_page(make_service(organisation), "en")
+        with django_assert_num_queries(queries):
+            assert len(feature_ids(get(client, lang=requested))) == count
+
+
+def test_the_stored_response_of_the_map(client, organisation, contract):
+    """One representative call, against tests/api/contracts/map-el.json."""
+    service = make_service(organisation, title="Ιατρείο", categories=[category("food")])
+
+    response = get(client, category="basic-needs")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["features"][0].pop("id") == f"service-{service.pk}"
+    contract("map-el", body, {service.pk: "<service>"})

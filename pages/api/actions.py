@@ -73,10 +73,20 @@ class ActionFilters:
     radius_km: float = DEFAULT_RADIUS_KM
 
 
+def _storable_datetime(params, name):
+    """`params.datetime(name)`, refused if it can't be expressed in UTC (the database's)."""
+    moment = params.datetime(name)
+    try:
+        return moment and moment.astimezone(datetime.UTC)
+    except OverflowError:
+        params.errors.append({"field": name, "message": _("Out of range.")})
+        return None
+
+
 def read_action_filters(params):
     """The action filters in `params` (a `QueryParams`); the caller calls `params.check()`."""
-    after = params.datetime("from")
-    before = params.datetime("to")
+    after = _storable_datetime(params, "from")
+    before = _storable_datetime(params, "to")
     if after and before and after > before:
         params.errors.append({"field": "to", "message": _("Must not be earlier than from.")})
     near = params.point("near")

@@ -302,6 +302,10 @@ def test_a_fixed_number_of_queries_whatever_the_page_size(client, organisation, 
     [
         ("?from=yesterday", ["from"]),
         ("?from=2030-01-10&to=2030-01-01", ["to"]),
+        ("?from=0001-01-01", ["from"]),  # Athens midnight is still year 0 in UTC
+        ("?to=9999-12-31T23:59-23:00", ["to"]),
+        ("?from=2030-02-30", ["from"]),
+        ("?from=2030-01-01&from=2030-01-02", ["from"]),
         ("?district=8", ["district"]),
         ("?district=1,2", ["district"]),
         ("?thematic_area=culture", ["thematic_area"]),
@@ -408,6 +412,20 @@ def test_unknown_action_ids_are_404_problems(client, organisation, action_id):
 
     assert response.status_code == 404
     assert response.json()["status"] == 404
+
+
+def test_the_endpoints_are_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+
+    for path in (
+        "/api/v1/actions",
+        "/api/v1/actions/{action_id}",
+        "/api/v1/actions.ics",
+        "/api/v1/open-calls",
+        "/api/v1/open-calls/{call_id}",
+        "/api/v1/pages/find",
+    ):
+        assert path in paths
 
 
 def test_the_detail_takes_no_filters(client, organisation):

@@ -434,3 +434,16 @@ def test_the_detail_takes_no_filters(client, organisation):
     response = client.get(f"/api/v1/actions/{action.pk}?district=1")
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "district"
+
+
+def test_upcoming_occurrences_is_the_filter_other_endpoints_reuse(organisation):
+    """The map builds `ActionFilters` and gets the matching Greek occurrences."""
+    from pages.api.actions import ActionFilters, upcoming_occurrences
+
+    action = make_action(organisation, [dated(-2), dated(3, **at(KOLONOS)), dated(4)])
+    make_action(make_organisation(publish=False), [dated(3, **at(KOLONOS))])
+
+    upcoming = upcoming_occurrences(ActionFilters(after=NOW))
+    assert sorted(row.start for row in upcoming) == [days(3), days(4)]
+    in_kolonos = upcoming_occurrences(ActionFilters(after=NOW, district=4))
+    assert [(row.page_id, row.district.number) for row in in_kolonos] == [(action.pk, 4)]

@@ -86,7 +86,7 @@ def test_upcoming_actions_are_listed_by_next_occurrence(client, organisation):
 def test_an_occurrence_under_way_keeps_its_action_listed(client, organisation):
     action = make_action(
         organisation,
-        [{"start": days(-1), "end": NOW + datetime.timedelta(hours=1)}],
+        [{"start": days(-1), "end": timezone.now() + datetime.timedelta(hours=1)}],
     )
 
     assert ids(listing(client)) == [action.pk]
@@ -447,3 +447,31 @@ def test_upcoming_occurrences_is_the_filter_other_endpoints_reuse(organisation):
     assert sorted(row.start for row in upcoming) == [days(3), days(4)]
     in_kolonos = upcoming_occurrences(ActionFilters(after=NOW, district=4))
     assert [(row.page_id, row.district.number) for row in in_kolonos] == [(action.pk, 4)]
+
+
+def test_contract_of_the_list_and_the_detail(client, contract, organisation):
+    """Stored responses (tests/api/contracts/): a fixed action, listed and in full."""
+    start = datetime.datetime(2099, 3, 10, 8, 0, tzinfo=datetime.UTC)
+    action = make_action(
+        organisation,
+        [
+            make_occurrence(start=start, subtitle="Πρώτη μέρα", thematic_areas=[thematic_area(1)]),
+            make_occurrence(start=start + datetime.timedelta(days=7), **at(KOLONOS)),
+        ],
+        title="Γιορτή της γειτονιάς",
+        slug="festival",
+        short_description="Μουσική και φαγητό για όλους.",
+        description="<p>Ελάτε όλοι.</p>",
+        other_partners="Σύλλογος Κολωνού",
+    )
+    action.support_requests = [ActionSupportRequest(support_type=support_type(1), message="")]
+    action.save_revision().publish()
+    translate_page(action, "en", title="Neighbourhood festival", short_description="Music.")
+    placeholders = {action.pk: "<action>", organisation.pk: "<organisation>"}
+
+    listed = listing(client, "?lang=en&thematic_area=1")
+    assert listed.status_code == 200
+    contract("actions-list-en", listed.json(), placeholders)
+    detail = client.get(f"/api/v1/actions/{action.pk}?lang=ar")
+    assert detail.status_code == 200
+    contract("action-detail-ar-fallback", detail.json(), placeholders)

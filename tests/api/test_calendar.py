@@ -27,6 +27,10 @@ def days(number):
     return NOW + datetime.timedelta(days=number)
 
 
+def utc(moment):
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def feed(client, query="", **headers):
     return client.get(f"/api/v1/actions.ics{query}", **headers)
 
@@ -136,7 +140,8 @@ def test_the_same_filters_as_the_list(client, organisation):
     assert len(events(feed(client))) == 3
     assert len(events(feed(client, f"?organisation={organisation.pk}"))) == 2
     assert len(events(feed(client, f"?organisation={organisation.pk}&district=4"))) == 1
-    window = f"?from={days(3).date()}&to={days(3).date() + datetime.timedelta(days=1)}"
+    hour = datetime.timedelta(hours=1)
+    window = f"?from={utc(days(3) - hour)}&to={utc(days(3) + hour)}"
     assert len(events(feed(client, window))) == 1
 
 

@@ -187,3 +187,25 @@ def test_a_fixed_number_of_queries_whatever_the_page_size(client, organisation, 
             assert len(ids(listing(client, f"?lang={lang}&page_size={size}"))) == size
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_contract_of_the_list_and_the_detail(client, contract, organisation):
+    """Stored responses (tests/api/contracts/): a fixed open call, listed and in full."""
+    call = make_open_call(
+        organisation,
+        title="Εθελοντές για μαθήματα",
+        slug="volunteers",
+        summary="Ζητάμε εθελοντές.",
+        description="<p>Δύο ώρες την εβδομάδα.</p>",
+        deadline=datetime.datetime(2099, 6, 30, 21, 0, tzinfo=datetime.UTC),
+        thematic_areas=[thematic_area(2)],
+    )
+    translate_page(call, "en", title="Volunteer teachers", summary="Volunteers wanted.")
+    placeholders = {call.pk: "<open_call>", organisation.pk: "<organisation>"}
+
+    listed = listing(client, "?lang=en&call_type=volunteers")
+    assert listed.status_code == 200
+    contract("open-calls-list-en", listed.json(), placeholders)
+    detail = client.get(f"/api/v1/open-calls/{call.pk}")
+    assert detail.status_code == 200
+    contract("open-call-detail-el", detail.json(), placeholders)

@@ -36,7 +36,7 @@ def about(site_tree):
         intro="Ποιοι είμαστε.",
         body=[
             ("heading", "Ιστορία"),
-            ("paragraph", '<p>Δείτε <a linktype="page" id="1">εδώ</a>.</p>'),
+            ("paragraph", f'<p>Δείτε <a linktype="page" id="{site_tree.news.pk}">εδώ</a>.</p>'),
             ("call_to_action", {"text": "Γράψου", "url": "https://example.org/"}),
         ],
     )
@@ -160,3 +160,15 @@ def test_a_missing_path_and_unknown_parameters_are_400(client, site_tree):
 def test_an_unknown_path_is_a_404(client, site_tree):
     assert find(client, "/nowhere/").status_code == 404
     assert find(client, "/ΣΧΕΤΙΚΑ/").status_code == 404
+
+
+def test_contract_of_a_content_page(client, contract, about):
+    """The stored response (tests/api/contracts/) of a content page found by path."""
+    translate_page(about, "en", title="About us", slug="about-us", intro="Who we are.")
+
+    response = find(client, "/about-us/", "lang=en")
+    assert response.status_code == 200
+    body = response.json()
+    body["last_published_at"] = "<last_published_at>"  # the moment the test published it
+    body["body"] = [{**block, "id": "<block>"} for block in body["body"]]
+    contract("page-find-en", body, {about.pk: "<page>"})

@@ -7,6 +7,7 @@ Greek parent page, named in the item's language where translated.
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
 from cms.api.listing import serve_in_language
@@ -65,10 +66,14 @@ def local_time(moment):
 
 
 def image_data(request, image):
-    """An image's rendition URL (absolute), size and alternative text, or None."""
+    """An image's rendition URL (absolute), size and alternative text, or None (also when
+    the original file is missing: the item is still served, without its image)."""
     if image is None:
         return None
-    rendition = image.get_rendition(IMAGE_RENDITION)
+    try:
+        rendition = image.get_rendition(IMAGE_RENDITION)
+    except SourceImageIOError:
+        return None
     return {
         "url": request.build_absolute_uri(rendition.url),
         "width": rendition.width,

@@ -404,6 +404,11 @@ def test_an_actions_image_is_a_rendition(client, organisation, tmp_path, setting
     assert (body["image"]["width"], body["image"]["height"]) == (1200, 600)
     assert body["image"]["url"].startswith("http://testserver/media/images/")
     assert body["image"]["alt"] == "Φωτογραφία"
+    # A lost original is no image, not a server error.
+    image.renditions.all().delete()
+    path.unlink()
+    (tmp_path / image.file.name).unlink()
+    assert client.get(f"/api/v1/actions/{action.pk}").json()["image"] is None
 
 
 @pytest.mark.parametrize("action_id", ["abc", "99999999999999999999", "0", "-1", "١"])

@@ -4,7 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from cms.onboarding.api import router as registrations_router
+from pages.api.actions import router as actions_router
+from pages.api.calendar import router as calendar_router
+from pages.api.editorial import router as pages_router
 from pages.api.map import router as map_router
+from pages.api.open_calls import router as open_calls_router
 from pages.api.organisations import router as organisations_router
 from pages.api.services import router as services_router
 from snippets.api import router as taxonomies_router
@@ -42,3 +46,7 @@ api.add_router("/taxonomies/", taxonomies_router)
 api.add_router("/services", services_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/map", map_router)
+api.add_router("/actions", actions_router)
+api.add_router("/actions.ics", calendar_router)
+api.add_router("/open-calls", open_calls_router)
+api.add_router("/pages", pages_router)

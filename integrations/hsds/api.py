@@ -225,9 +225,12 @@ def about(request):
 def profile(request):
     """What ACCMR adds to HSDS 3.1 and how its data maps to it (Markdown)."""
     reject_unknown_params(request)
-    return HttpResponse(
+    response = HttpResponse(
         PROFILE_PATH.read_text(encoding="utf-8"), content_type="text/markdown; charset=utf-8"
     )
+    # Not built by the API's create_response, so the public CORS header is added here.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @api.get("/services", summary="Services", tags=["services"])

@@ -104,7 +104,13 @@ def rich_service(rich_organisation):
 @pytest.fixture
 def minimal_organisation(site_tree):
     """A live organisation with only what the admin requires, in Greek only."""
-    return make_organisation(title="Ομάδα Γειτονιάς", address="", latitude=None, longitude=None)
+    return make_organisation(
+        title="Ομάδα Γειτονιάς",
+        organisation_type=organisation_type("informal-group"),
+        address="",
+        latitude=None,
+        longitude=None,
+    )
 
 
 @pytest.fixture

@@ -55,6 +55,38 @@ install_problem_handlers(api)
 
 # --- Parameters -------------------------------------------------------------------
 
+# The query parameters, for the OpenAPI document: the views read them from the query
+# string themselves (QueryParams), so ninja cannot see them.
+QUERY_PARAMETERS = {
+    "lang": ("string", "Language: el, en, ar, fa, fr, uk or ur (else Accept-Language)."),
+    "page": ("integer", "Page number, from 1."),
+    "per_page": ("integer", "Items per page, 1 to 100 (20 by default)."),
+    "full": ("boolean", "true: fully nested records."),
+    "search": ("string", "Text the name or summary contains (any case)."),
+    "taxonomy_term_id": ("string", "Records classified by this taxonomy term (a UUID)."),
+    "organization_id": ("string", "Services of this organization (a UUID)."),
+    "modified_after": ("string", "ISO 8601: records published on or after this moment."),
+    "taxonomy_id": ("string", "Terms of this taxonomy (a UUID)."),
+    "parent_id": ("string", "Terms whose parent is this term (a UUID)."),
+    "top_only": ("boolean", "true: only terms without a parent."),
+}
+
+
+def _documented(*names):
+    """`openapi_extra` declaring the query parameters `names` (and `lang`)."""
+    return {
+        "parameters": [
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "schema": {"type": QUERY_PARAMETERS[name][0]},
+                "description": QUERY_PARAMETERS[name][1],
+            }
+            for name in ("lang", *names)
+        ]
+    }
+
 
 def _params(request, allowed):
     """The request's language and its query parameters (unknown ones are a 400)."""
@@ -74,12 +106,15 @@ def _uuid_param(params, name):
     return str(value)
 
 
-def _not_found(path_id, title):
-    """The UUID in the path, or a 404 problem if it cannot be one."""
-    value = parse_id(path_id)
-    if value is None:
-        raise Problem(404, title)
-    return value
+def _live_source(model, path_id, not_found):
+    """The live Greek page of `model` whose HSDS id is `path_id`, or a 404 problem titled
+    `not_found` (also for an id that cannot be a UUID)."""
+    key = parse_id(path_id)
+    pages = _with_last_modified(live_sources(model))
+    source = pages.filter(translation_key=key).first() if key else None
+    if source is None:
+        raise Problem(404, not_found)
+    return source
 
 
 # --- Querying ---------------------------------------------------------------------
@@ -233,7 +268,12 @@ def profile(request):
     return response
 
 
-@api.get("/services", summary="Services", tags=["services"])
+@api.get(
+    "/services",
+    summary="Services",
+    tags=["services"],
+    openapi_extra=_documented(*SERVICE_FILTERS, "full", *PAGING_PARAMS),
+)
 def list_services(request):
     """Live services, a page at a time. `full=true` gives fully nested services, else
     their one-to-one fields and organization. Filters: `search` (title and summary, any
@@ -250,15 +290,17 @@ def list_services(request):
     return page_envelope(page, total, _service_records(sources, requested, context, full=full))
 
 
-@api.get("/services/{service_id}", summary="One service", tags=["services"])
+@api.get(
+    "/services/{service_id}",
+    summary="One service",
+    tags=["services"],
+    openapi_extra=_documented(),
+)
 def get_service(request, service_id: str):
     """A live service, fully nested, by its HSDS id."""
     requested = requested_language(request)
     reject_unknown_params(request)
-    key = _not_found(service_id, _("No such service."))
-    source = _with_last_modified(live_sources(ServicePage)).filter(translation_key=key).first()
-    if source is None:
-        raise Problem(404, _("No such service."))
+    source = _live_source(ServicePage, service_id, _("No such service."))
     context = RecordContext(request, TermCatalogue(requested))
     (record,) = _service_records([source], requested, context, full=True)
     return record
@@ -267,7 +309,12 @@ def get_service(request, service_id: str):
 ORGANIZATION_FILTERS = ("search", "taxonomy_term_id", "modified_after")
 
 
-@api.get("/organizations", summary="Organizations", tags=["organizations"])
+@api.get(
+    "/organizations",
+    summary="Organizations",
+    tags=["organizations"],
+    openapi_extra=_documented(*ORGANIZATION_FILTERS, "full", *PAGING_PARAMS),
+)
 def list_organizations(request):
     """Live organisations, a page at a time. `full=true` adds phones, websites, location
     and attributes. Filters: `search` (name and description, any case),
@@ -298,16 +345,18 @@ def list_organizations(request):
     )
 
 
-@api.get("/organizations/{organization_id}", summary="One organization", tags=["organizations"])
+@api.get(
+    "/organizations/{organization_id}",
+    summary="One organization",
+    tags=["organizations"],
+    openapi_extra=_documented(),
+)
 def get_organization(request, organization_id: str):
     """A live organisation, fully nested, with its live services (one-to-one fields) in
     `services`."""
     requested = requested_language(request)
     reject_unknown_params(request)
-    key = _not_found(organization_id, _("No such organisation."))
-    source = live_sources(OrganisationPage).filter(translation_key=key).first()
-    if source is None:
-        raise Problem(404, _("No such organisation."))
+    source = _live_source(OrganisationPage, organization_id, _("No such organisation."))
     context = RecordContext(request, TermCatalogue(requested))
     (served,) = serve_in_language([source], requested, prefetch=ORGANISATION_PREFETCH)
     record = organization_record(served, context, full=True)
@@ -320,7 +369,12 @@ def get_organization(request, organization_id: str):
     return record
 
 
-@api.get("/service_at_locations", summary="Services at locations", tags=["services"])
+@api.get(
+    "/service_at_locations",
+    summary="Services at locations",
+    tags=["services"],
+    openapi_extra=_documented(*SERVICE_FILTERS, "full", *PAGING_PARAMS),
+)
 def list_service_at_locations(request):
     """Where live services are offered: one record per service with an address or
     coordinates, its location nested (`full=true` adds the address and accessibility).
@@ -339,7 +393,12 @@ def list_service_at_locations(request):
     return page_envelope(page, total, contents)
 
 
-@api.get("/taxonomies", summary="Taxonomies", tags=["taxonomies"])
+@api.get(
+    "/taxonomies",
+    summary="Taxonomies",
+    tags=["taxonomies"],
+    openapi_extra=_documented("search", *PAGING_PARAMS),
+)
 def list_taxonomies(request):
     """The taxonomies that classify services and organisations. `search` matches names."""
     requested, params = _params(request, ("search",))
@@ -352,12 +411,20 @@ def list_taxonomies(request):
     return page_envelope(page, len(records), page_slice(records, page))
 
 
-@api.get("/taxonomy_terms", summary="Taxonomy terms", tags=["taxonomies"])
+TERM_FILTERS = ("search", "taxonomy_id", "parent_id", "top_only")
+
+
+@api.get(
+    "/taxonomy_terms",
+    summary="Taxonomy terms",
+    tags=["taxonomies"],
+    openapi_extra=_documented(*TERM_FILTERS, *PAGING_PARAMS),
+)
 def list_taxonomy_terms(request):
     """Every term of every taxonomy, in the coordinators' order, named in the requested
     language if translated (else English, else Greek). Filters: `search` (name),
     `taxonomy_id`, `parent_id`, `top_only=true` (terms without a parent)."""
-    requested, params = _params(request, ("search", "taxonomy_id", "parent_id", "top_only"))
+    requested, params = _params(request, TERM_FILTERS)
     search = params.text("search")
     taxonomy_id = _uuid_param(params, "taxonomy_id")
     parent_id = _uuid_param(params, "parent_id")

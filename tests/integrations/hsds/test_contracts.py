@@ -3,7 +3,7 @@ regenerated deliberately with --update-contracts, see tests/api/contract.py).
 
 Items get fixed `translation_key`s so their HSDS ids (and the ids derived from them)
 are the same on every run; taxonomy terms, whose keys the seed draws at random, are
-named `<kind:slug>`.
+named `<kind:slug>`, and attributes (whose ids derive from the term's) after their term.
 """
 
 import datetime
@@ -67,7 +67,10 @@ def with_named_terms(body):
 
     def name(value):
         if isinstance(value, dict):
-            return {key: name(item) for key, item in value.items()}
+            named = {key: name(item) for key, item in value.items()}
+            if "taxonomy_term_id" in named:
+                named["id"] = f"<attribute {named['taxonomy_term_id']}>"
+            return named
         if isinstance(value, list):
             return [name(item) for item in value]
         return names.get(value, value) if isinstance(value, str) else value

@@ -151,3 +151,29 @@ def test_about_points_at_the_profile_and_the_openapi_document(client, site_tree)
     profile = client.get("/api/hsds/profile")
     assert profile["Content-Type"] == "text/markdown; charset=utf-8"
     assert profile["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_openapi_document_lists_every_endpoint_and_its_parameters(client, site_tree):
+    paths = hsds(client, "/openapi.json").json()["paths"]
+
+    services = {item["name"] for item in paths["/api/hsds/services"]["get"]["parameters"]}
+    terms = {item["name"] for item in paths["/api/hsds/taxonomy_terms"]["get"]["parameters"]}
+    assert services == {
+        "lang",
+        "search",
+        "taxonomy_term_id",
+        "organization_id",
+        "modified_after",
+        "full",
+        "page",
+        "per_page",
+    }
+    assert {"taxonomy_id", "parent_id", "top_only"} <= terms
+    assert {
+        "/api/hsds/",
+        "/api/hsds/services/{service_id}",
+        "/api/hsds/organizations",
+        "/api/hsds/organizations/{organization_id}",
+        "/api/hsds/service_at_locations",
+        "/api/hsds/taxonomies",
+    } <= set(paths)

@@ -6,9 +6,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api.v1 import api
+from integrations.hsds.api import api as hsds_api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("api/hsds/", hsds_api.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

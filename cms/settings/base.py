@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cms",
     "cms.editorial",
     "cms.onboarding",
+    "cms.search",
     "pages",
     "snippets",
     "wagtail_localize",

@@ -21,11 +21,22 @@ from wagtail.models import Page
 
 from cms.api.language import fallback_chain, supported_languages
 from pages.models import OrganisationPage, ServicePage
+from snippets.models import OrganisationType, ServiceCategory, TargetGroup
 
 from .configs import config_for, plain
 from .models import SearchDocument
 
 SEARCHABLE_MODELS = (ServicePage, OrganisationPage)
+# Where documents name taxonomy terms: (page model, lookup to the Greek term).
+TERMS_NAMED = {
+    ServiceCategory: [
+        (ServicePage, "categories"),
+        (ServicePage, "categories__parent"),
+        (OrganisationPage, "activity_fields"),
+    ],
+    TargetGroup: [(ServicePage, "target_groups")],
+    OrganisationType: [(OrganisationPage, "organisation_type")],
+}
 REBUILD_BATCH_SIZE = 500
 
 _TAG = re.compile(r"<[^>]*>")
@@ -219,6 +230,22 @@ def refresh_documents_under(page):
     refresh_documents(keys.values_list("translation_key", flat=True))
 
 
+def _refresh_in_batches(translation_keys):
+    keys = list(translation_keys)
+    for start in range(0, len(keys), REBUILD_BATCH_SIZE):
+        refresh_documents(keys[start : start + REBUILD_BATCH_SIZE])
+
+
+def refresh_documents_naming(term):
+    """Refresh the documents naming `term` (one language's copy of a taxonomy term):
+    its name in that language may have changed."""
+    keys = set()
+    for model, lookup in TERMS_NAMED.get(type(term), []):
+        pages = model.objects.filter(**{f"{lookup}__translation_key": term.translation_key})
+        keys.update(pages.values_list("translation_key", flat=True))
+    _refresh_in_batches(keys)
+
+
 def rebuild_documents():
     """Rebuild every document from the pages as they are; returns how many there are."""
     keys = list(
@@ -229,6 +256,5 @@ def rebuild_documents():
     )
     with transaction.atomic():
         SearchDocument.objects.all().delete()
-        for start in range(0, len(keys), REBUILD_BATCH_SIZE):
-            refresh_documents(keys[start : start + REBUILD_BATCH_SIZE])
+        _refresh_in_batches(keys)
     return SearchDocument.objects.count()

@@ -2,14 +2,21 @@
 
 A page's documents change when it or one of its translations is published, unpublished,
 deleted or moved, and when a view restriction is added to or removed from it or a page
-above it. An organisation's publication also refreshes its services (they carry its name).
+above it. An organisation's publication also refreshes its services (they carry its name),
+and saving a taxonomy term (a new name, a new translation) refreshes the pages it names.
 """
 
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .documents import SEARCHABLE_MODELS, refresh_documents, refresh_documents_under
+from .documents import (
+    SEARCHABLE_MODELS,
+    TERMS_NAMED,
+    refresh_documents,
+    refresh_documents_naming,
+    refresh_documents_under,
+)
 
 
 def page_published_or_unpublished(sender, instance, **kwargs):
@@ -33,6 +40,11 @@ def view_restriction_changed(sender, instance, raw=False, **kwargs):
         refresh_documents_under(page)
 
 
+def term_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh_documents_naming(instance)
+
+
 def connect():
     page_published.connect(page_published_or_unpublished, dispatch_uid="search_page_published")
     page_unpublished.connect(page_published_or_unpublished, dispatch_uid="search_page_unpublished")
@@ -47,3 +59,5 @@ def connect():
             sender=PageViewRestriction,
             dispatch_uid=f"search_view_restriction_{signal is post_save}",
         )
+    for model in TERMS_NAMED:
+        post_save.connect(term_saved, sender=model, dispatch_uid=f"search_{model.__name__}_saved")

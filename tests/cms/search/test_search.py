@@ -381,3 +381,12 @@ def test_load_demo_writes_documents(demo_slice):
     english_title = service.get_translation(english()).title
     assert service.pk in found("en", english_title)
     assert service.pk in found("el", service.title.upper())
+
+
+def test_renaming_a_term_refreshes_the_pages_naming_it(english_clinic, health_centre):
+    """A new English name for a category is what English searches find."""
+    english_term = category("primary-care").get_translation(english())
+    english_term.name = "Walk-in doctors"
+    english_term.save()
+    assert found("en", "doctors") == [health_centre.pk]
+    assert found("el", "doctors") == []

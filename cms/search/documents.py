@@ -11,12 +11,11 @@ Weights: title A, summary B, description and the other free text C, taxonomy ter
 
 import re
 from collections import defaultdict
+from dataclasses import astuple, dataclass, fields
 from html import unescape
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import F
 from wagtail.models import Page
 
 from cms.api.language import fallback_chain, supported_languages
@@ -42,12 +41,40 @@ REBUILD_BATCH_SIZE = 500
 _TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
 
-WEIGHTED_VECTOR = (
-    SearchVector("title", weight="A", config=F("config"))
-    + SearchVector("summary", weight="B", config=F("config"))
-    + SearchVector("body", weight="C", config=F("config"))
-    + SearchVector("terms", weight="D", config=F("config"))
-)
+
+@dataclass
+class Document:
+    """A document's content before it is stored: `body` and `terms` only feed the vector."""
+
+    page_id: int
+    language: str
+    served_page_id: int
+    served_language: str
+    config: str
+    title: str
+    summary: str
+    match_text: str
+    body: str
+    terms: str
+
+
+STORED_FIELDS = [field.name for field in fields(Document)][:-2]  # all but body and terms
+UPDATED_FIELDS = STORED_FIELDS[2:]  # all but the row's key, page_id and language
+
+# One statement per batch: PostgreSQL computes the weighted vectors as it writes the rows.
+POSTGRESQL_UPSERT = f"""
+    INSERT INTO {SearchDocument._meta.db_table} ({", ".join(STORED_FIELDS)}, vector)
+    SELECT {", ".join(STORED_FIELDS)},
+        setweight(to_tsvector(config::regconfig, title), 'A')
+        || setweight(to_tsvector(config::regconfig, summary), 'B')
+        || setweight(to_tsvector(config::regconfig, body), 'C')
+        || setweight(to_tsvector(config::regconfig, terms), 'D')
+    FROM unnest(%s::integer[], %s::text[], %s::integer[], %s::text[], %s::text[],
+                %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+        AS document({", ".join(field.name for field in fields(Document))})
+    ON CONFLICT (language, page_id) DO UPDATE SET
+        {", ".join(f"{name} = EXCLUDED.{name}" for name in [*UPDATED_FIELDS, "vector"])}
+"""
 
 
 def text_of(*values):
@@ -129,7 +156,7 @@ def _document(source_id, language, page, terms_text, organisation_title):
     else:
         summary = ""
         body = text_of(page.description)
-    return SearchDocument(
+    return Document(
         page_id=source_id,
         language=language,
         served_page_id=page.pk,
@@ -137,9 +164,9 @@ def _document(source_id, language, page, terms_text, organisation_title):
         config=config_for(served_language),
         title=page.title,
         summary=summary,
+        match_text=plain(f"{page.title} {summary or body}"),
         body=body,
         terms=terms_text,
-        match_text=plain(f"{page.title} {summary or body}"),
     )
 
 
@@ -205,23 +232,24 @@ def _store(page_ids, documents):
             if (page_id, language) not in wanted
         ]
         SearchDocument.objects.filter(pk__in=stale).delete()
-        SearchDocument.objects.bulk_create(
-            documents,
-            update_conflicts=True,
-            unique_fields=["page", "language"],
-            update_fields=[
-                "served_page_id",
-                "served_language",
-                "config",
-                "title",
-                "summary",
-                "body",
-                "terms",
-                "match_text",
-            ],
-        )
+        if not documents:
+            return
         if connection.vendor == "postgresql":
-            existing.update(vector=WEIGHTED_VECTOR)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    POSTGRESQL_UPSERT,
+                    [list(column) for column in zip(*map(astuple, documents), strict=True)],
+                )
+        else:  # the embedded database has no vectors: only the plain text is searched
+            SearchDocument.objects.bulk_create(
+                [
+                    SearchDocument(**{name: getattr(document, name) for name in STORED_FIELDS})
+                    for document in documents
+                ],
+                update_conflicts=True,
+                unique_fields=["language", "page"],
+                update_fields=UPDATED_FIELDS,
+            )
 
 
 def refresh_documents_under(page):

@@ -26,14 +26,13 @@ class SearchDocument(models.Model):
     config = models.CharField(_("text search configuration"), max_length=63)
     title = models.TextField(_("title"))
     summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body"), blank=True)
-    terms = models.TextField(_("taxonomy terms"), blank=True)
     match_text = models.TextField(
         _("title and summary, lower-cased and without accents"),
         blank=True,
         help_text=_("What the embedded (SQLite) database's plain substring search compares."),
     )
-    # Weighted title (A), summary (B), body (C) and terms (D), in `config`; PostgreSQL only.
+    # Title (A), summary (B), description and other text (C), taxonomy terms (D), read in
+    # `config`; PostgreSQL only.
     vector = SearchVectorField(null=True)
 
     class Meta:
@@ -41,7 +40,7 @@ class SearchDocument(models.Model):
         verbose_name_plural = _("search documents")
         constraints = [
             models.UniqueConstraint(
-                fields=["page", "language"], name="search_document_page_language"
+                fields=["language", "page"], name="search_document_language_page"
             )
         ]
 

@@ -9,12 +9,11 @@ compared without case or accents.
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, FilteredRelation, FloatField, Q, Value, When
 
 from cms.api.language import fallback_chain
 
 from .configs import GREEK_CONFIG, config_for, plain, without_greek_stop_words
-from .models import SearchDocument
 
 
 def _clean(query):
@@ -22,23 +21,29 @@ def _clean(query):
     return (query or "").replace("\x00", " ").strip()
 
 
+DOCUMENT = "search_document"  # the joined document's alias
+
+
 def _postgresql_match(language, query):
-    """The documents matching `query` (in any configuration a `language` search may
-    read, as fallbacks are in other languages) and their rank."""
+    """The condition on the joined document matching `query` (in any configuration a
+    `language` search may read, as fallbacks are in other languages), and its rank."""
     match, ranks = Q(), []
     for config in dict.fromkeys(config_for(code) for code in fallback_chain(language)):
         text = without_greek_stop_words(query) if config == GREEK_CONFIG else query
         parsed = SearchQuery(text, config=config, search_type="websearch")
-        match |= Q(config=config, vector=parsed)
-        ranks.append(When(config=config, then=SearchRank(F("vector"), parsed)))
+        match |= Q(**{f"{DOCUMENT}__config": config, f"{DOCUMENT}__vector": parsed})
+        ranks.append(
+            When(
+                **{f"{DOCUMENT}__config": config}, then=SearchRank(F(f"{DOCUMENT}__vector"), parsed)
+            )
+        )
     return match, Case(*ranks, default=Value(0.0), output_field=FloatField())
 
 
 def _embedded_match(query):
-    words = plain(query).split()
     match = Q()
-    for word in words:
-        match &= Q(match_text__contains=word)
+    for word in plain(query).split():
+        match &= Q(**{f"{DOCUMENT}__match_text__contains": word})
     return match, Value(1.0, output_field=FloatField())
 
 
@@ -48,7 +53,8 @@ def filter_by_text(queryset, language, query):
     is better). A page with no live translation in `language` is searched in the one it
     is served in (English, else Greek). A blank query filters nothing (rank 0).
 
-    Adds no query of its own: the documents are read in subqueries.
+    Adds no query of its own: each page's document in `language` is joined (there is
+    at most one), so the rank is read from the same row as the match.
     """
     query = _clean(query)
     if not query:
@@ -57,7 +63,7 @@ def filter_by_text(queryset, language, query):
         match, rank = _postgresql_match(language, query)
     else:
         match, rank = _embedded_match(query)
-    documents = SearchDocument.objects.filter(match, page=OuterRef("pk"), language=language)
-    return queryset.filter(Exists(documents)).annotate(
-        search_rank=Subquery(documents.annotate(rank=rank).values("rank")[:1])
+    document = FilteredRelation(
+        "search_documents", condition=Q(search_documents__language=language)
     )
+    return queryset.annotate(**{DOCUMENT: document}).filter(match).annotate(search_rank=rank)

@@ -256,12 +256,12 @@ def make_open_call(organisation, *, publish=True, **fields):
 def translate_page(page, language_code="en", *, publish=True, **fields):
     """Copy a Greek page into another locale's tree, with `fields` (e.g. a title) changed.
 
-    The copy sits under the translation of the page's parent, which must exist
-    (the site tree's indexes are translated into English; translate an
-    organisation before its services).
+    The copy sits under the translation of the page's parent; parents not yet in that
+    locale are copied there first, as drafts (translate an organisation before its
+    services to give them a live parent).
     """
     locale = Locale.objects.get(language_code=language_code)
-    translation = page.specific.copy_for_translation(locale)
+    translation = page.specific.copy_for_translation(locale, copy_parents=True)
     for name, value in fields.items():
         setattr(translation, name, value)
     translation.live = publish

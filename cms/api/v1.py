@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from cms.onboarding.api import router as registrations_router
-from pages.api import router as services_router
+from pages.api.services import router as services_router
 from snippets.api import router as taxonomies_router
 
 from .problems import install_problem_handlers

@@ -23,6 +23,10 @@ MAX_OCCURRENCES = 11
 class ActionPage(BasePage):
     """An event or initiative, held on one or more occasions."""
 
+    class Source(models.TextChoices):
+        ACCMR = "accmr", "ACCMR"
+        SYNATHINA = "synathina", "synAthina"
+
     short_description = models.CharField(
         _("short description"),
         max_length=SHORT_DESCRIPTION_MAX_LENGTH,
@@ -59,6 +63,14 @@ class ActionPage(BasePage):
             "synAthina platform once approved."
         ),
     )
+
+    # Partner actions are imported read-only from synAthina (the connector sets these).
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.ACCMR, editable=False
+    )
+    source_url = models.URLField(_("original page"), blank=True, editable=False)
+
+    override_translatable_fields = [SynchronizedField("source"), SynchronizedField("source_url")]
 
     content_panels = [
         *BasePage.content_panels,

@@ -161,7 +161,7 @@ def test_a_fixed_number_of_queries(client, organisation, django_assert_max_num_q
     ServiceMessagingChannel.objects.create(page=service, app="viber", handle="+30 69")
     ServiceMessagingChannel.objects.create(page=service, app="signal", handle="@clinic")
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         body = get(client, service.pk, "?lang=en").json()
 
     assert len(body["opening_hours"]) == 5

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from wagtail.rich_text import expand_db_html
 
-from cms.api.language import fallback_chain, language_fields, requested_language
+from cms.api.language import language_fields, requested_language
+from cms.api.listing import live_sources, serve_in_language
 from cms.api.params import reject_unknown_params
 from cms.api.problems import Problem
-
-from .models import ServicePage
+from pages.models import ServicePage
 
 router = Router(tags=["services"])
 
@@ -32,36 +32,24 @@ def _page_id(text):
     return int(text)
 
 
+SERVICE_DETAIL_PREFETCH = (
+    "district",
+    "categories__parent",
+    "target_groups",
+    "languages",
+    "opening_hours",
+    "closures",
+    "messaging_channels",
+)
+
+
 def live_translation(source_id, requested):
-    """The live, public translation of the Greek service `source_id` in the first
-    language of the fallback chain that has one, with what the response needs."""
-    source = (
-        ServicePage.objects.filter(pk=source_id, locale__language_code=settings.LANGUAGE_CODE)
-        .values("translation_key", "locale_id")
-        .first()
-    )
+    """The `Served` live service whose Greek page is `source_id`, or a 404 problem."""
+    source = live_sources(ServicePage).filter(pk=source_id).first()
     if source is None:
         raise _not_found()
-    chain = fallback_chain(requested)
-    candidates = (
-        ServicePage.objects.live()
-        .public()
-        .filter(translation_key=source["translation_key"], locale__language_code__in=chain)
-        .select_related("locale", "district")
-        .prefetch_related(
-            "categories__parent",
-            "target_groups",
-            "languages",
-            "opening_hours",
-            "closures",
-            "messaging_channels",
-        )
-    )
-    by_language = {page.locale.language_code: page for page in candidates}
-    for code in chain:
-        if code in by_language:
-            return by_language[code]
-    raise _not_found()
+    (served,) = serve_in_language([source], requested, prefetch=SERVICE_DETAIL_PREFETCH)
+    return served
 
 
 def _slugs(terms):
@@ -138,6 +126,5 @@ def get_service(request, service_id: str):
     requested = requested_language(request)
     reject_unknown_params(request)
     page_id = _page_id(service_id)
-    page = live_translation(page_id, requested)
-    served = page.locale.language_code
-    return {**language_fields(requested, served), **service_data(page, page_id)}
+    served = live_translation(page_id, requested)
+    return {**language_fields(requested, served.language), **service_data(served.page, page_id)}

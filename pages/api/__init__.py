@@ -1,0 +1,1 @@
+"""The API routers of page types: one module per kind of item."""

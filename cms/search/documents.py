@@ -122,9 +122,13 @@ def _organisation_terms(page):
 
 
 def _servable(model, keys, gone_page_ids):
-    """The live, public copies (any language) of `model` pages with these keys."""
+    """The live, public copies (any language) of `model` pages with these keys.
+
+    Aliases (wagtail-localize's untranslated synced copies) are not translations: a
+    language with only an alias is searched in its fallback, as the API serves it.
+    """
     pages = (
-        model.objects.filter(translation_key__in=keys)
+        model.objects.filter(translation_key__in=keys, alias_of__isnull=True)
         .exclude(pk__in=gone_page_ids)
         .live()
         .public()

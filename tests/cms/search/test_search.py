@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
-from wagtail.models import PageViewRestriction
+from wagtail.models import Locale, PageViewRestriction
 
 from cms.search.models import SearchDocument
 from cms.search.queries import filter_by_text
@@ -152,6 +152,18 @@ def test_a_language_without_translation_searches_english(english_clinic, health_
     """Farsi without a Farsi translation: the English text (served instead) is searched."""
     assert found("fa", "clinic") == [health_centre.pk]
     assert found("fa", "υγεια") == []
+
+
+def test_an_alias_is_not_a_translation(english_clinic, health_centre, organisation):
+    """A language with only wagtail-localize's synced (Greek) copy searches its fallback."""
+    translated_tree("ar")
+    translate_page(organisation, "ar")
+    alias = health_centre.copy_for_translation(Locale.objects.get(language_code="ar"), alias=True)
+    health_centre.save_revision().publish()  # which also updates the alias
+    alias.refresh_from_db()
+    assert alias.live
+    assert found("ar", "clinic") == [health_centre.pk]
+    assert found("ar", "Κυψέλης") == []
 
 
 def test_without_english_either_greek_is_searched(health_centre):

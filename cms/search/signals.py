@@ -6,6 +6,9 @@ above it. An organisation's publication also refreshes its services (they carry 
 and saving a taxonomy term (a new name, a new translation) refreshes the pages it names.
 """
 
+from functools import partial
+
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -34,10 +37,17 @@ def page_deleted(sender, instance, **kwargs):
     refresh_documents([instance.translation_key], gone_page_ids=[instance.pk])
 
 
-def view_restriction_changed(sender, instance, raw=False, **kwargs):
-    page = None if raw else Page.objects.filter(pk=instance.page_id).first()
-    if page is not None:  # None also when the page itself is being deleted
+def _refresh_under(page_id):
+    page = Page.objects.filter(pk=page_id).first()
+    if page is not None:  # deleted with its restriction
         refresh_documents_under(page)
+
+
+def view_restriction_changed(sender, instance, raw=False, **kwargs):
+    """Once committed: a restriction is also deleted when its page is, and the documents
+    of a page being deleted must not be rewritten halfway through."""
+    if not raw:
+        transaction.on_commit(partial(_refresh_under, instance.page_id))
 
 
 def term_saved(sender, instance, raw=False, **kwargs):

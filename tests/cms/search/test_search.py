@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import transaction
 from wagtail.models import Locale, PageViewRestriction
 
+from cms.api.listing import live_sources
 from cms.search.models import SearchDocument
 from cms.search.queries import filter_by_text
 from pages.models import OrganisationPage, ServicePage
@@ -189,22 +190,42 @@ def test_unpublished_and_republished(health_centre):
     assert found("el", "υγεια") == [health_centre.pk]
 
 
-def test_private_pages_never_match(health_centre):
+def test_private_pages_never_match(health_centre, django_capture_on_commit_callbacks):
     """A view restriction takes the page out of search; lifting it puts it back."""
-    restriction = PageViewRestriction.objects.create(
-        page=health_centre, restriction_type=PageViewRestriction.PASSWORD, password="secret"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=health_centre, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+        )
     assert found("el", "υγεια") == []
-    restriction.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
     assert found("el", "υγεια") == [health_centre.pk]
 
 
-def test_pages_under_a_private_organisation_never_match(health_centre, organisation):
+def test_pages_under_a_private_organisation_never_match(
+    health_centre, organisation, django_capture_on_commit_callbacks
+):
     """A restriction on the organisation covers its services."""
-    PageViewRestriction.objects.create(
-        page=organisation, restriction_type=PageViewRestriction.LOGIN
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=organisation, restriction_type=PageViewRestriction.LOGIN
+        )
     assert found("el", "υγεια") == []
+
+
+def test_deleting_a_private_organisation(
+    health_centre, organisation, django_capture_on_commit_callbacks
+):
+    """Its restriction goes with it, and its documents and its services' are deleted."""
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=organisation, restriction_type=PageViewRestriction.LOGIN
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.delete()
+    assert not SearchDocument.objects.filter(
+        page_id__in=[organisation.pk, health_centre.pk]
+    ).exists()
 
 
 def test_an_unpublished_translation_never_matches(health_centre, organisation):
@@ -318,7 +339,7 @@ def test_further_filters_chain(organisation):
     """The result is an ordinary queryset: more filters, counting and slicing work."""
     remote = make_service(organisation, title="Υγεία από απόσταση", delivery="remote")
     make_service(organisation, title="Υγεία στη γειτονιά")
-    searched = filter_by_text(greek_services().live(), "el", "υγεια")
+    searched = filter_by_text(live_sources(ServicePage), "el", "υγεια")
     assert searched.count() == 2
     assert list(searched.filter(delivery="remote").values_list("pk", flat=True)) == [remote.pk]
     assert len(searched.order_by("-search_rank")[:1]) == 1

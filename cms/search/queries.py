@@ -15,13 +15,12 @@ from cms.api.language import fallback_chain
 
 from .configs import GREEK_CONFIG, config_for, plain, without_greek_stop_words
 
+DOCUMENT = "search_document"  # the alias of the joined document
+
 
 def _clean(query):
     """The user's text without NUL characters (PostgreSQL refuses them in a string)."""
     return (query or "").replace("\x00", " ").strip()
-
-
-DOCUMENT = "search_document"  # the joined document's alias
 
 
 def _postgresql_match(language, query):

@@ -63,11 +63,15 @@ def connect():
         post_delete.connect(
             page_deleted, sender=model, dispatch_uid=f"search_{model.__name__}_deleted"
         )
-    for signal in (post_save, post_delete):
-        signal.connect(
-            view_restriction_changed,
-            sender=PageViewRestriction,
-            dispatch_uid=f"search_view_restriction_{signal is post_save}",
-        )
+    post_save.connect(
+        view_restriction_changed,
+        sender=PageViewRestriction,
+        dispatch_uid="search_view_restriction_saved",
+    )
+    post_delete.connect(
+        view_restriction_changed,
+        sender=PageViewRestriction,
+        dispatch_uid="search_view_restriction_deleted",
+    )
     for model in TERMS_NAMED:
         post_save.connect(term_saved, sender=model, dispatch_uid=f"search_{model.__name__}_saved")

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cms.api",
     "cms.editorial",
     "cms.onboarding",
+    "cms.search",
     "pages",
     "snippets",
     "wagtail_localize",

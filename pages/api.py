@@ -34,7 +34,10 @@ def _page_id(text):
 
 def live_translation(source_id, requested):
     """The live, public translation of the Greek service `source_id` in the first
-    language of the fallback chain that has one, with what the response needs."""
+    language of the fallback chain that has one, with what the response needs.
+
+    An alias (synced mode's stand-in, showing the Greek text in another locale's tree)
+    is not a translation: the chain goes on to English, then Greek."""
     source = (
         ServicePage.objects.filter(pk=source_id, locale__language_code=settings.LANGUAGE_CODE)
         .values("translation_key", "locale_id")
@@ -46,7 +49,11 @@ def live_translation(source_id, requested):
     candidates = (
         ServicePage.objects.live()
         .public()
-        .filter(translation_key=source["translation_key"], locale__language_code__in=chain)
+        .filter(
+            translation_key=source["translation_key"],
+            locale__language_code__in=chain,
+            alias_of__isnull=True,
+        )
         .select_related("locale", "district")
         .prefetch_related(
             "categories__parent",

@@ -25,6 +25,7 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import Page
 from wagtail_localize.models import (
     StringNotUsedInContext,
@@ -283,6 +284,7 @@ def _translation_page(source_page, locale, user):
         target.alias_of_id = None
         target.save(update_fields=["alias_of_id"], clean=False)
         if target.live:
-            target.unpublish(user=user)
+            # Taking down a stand-in is no publishing decision: translators may do it.
+            UnpublishPageAction(target, user=user).execute(skip_permission_checks=True)
         target = Page.objects.get(pk=target.pk).specific
     return target

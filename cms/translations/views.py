@@ -5,7 +5,6 @@ import csv
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.defaults import permission_denied
 from django.views.generic import TemplateView
@@ -64,6 +63,8 @@ class TranslationStatusView(CoordinatorsOnlyMixin, WagtailAdminTemplateMixin, Te
 
 
 def _csv_response(filename, header, rows):
+    """A CSV download; its column names are fixed identifiers for spreadsheets and
+    scripts, like the API's field names, not interface text."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
@@ -76,7 +77,7 @@ class CoverageCSVView(CoordinatorsOnlyMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         return _csv_response(
             "translation-coverage.csv",
-            [_("language"), _("kind"), _("translated"), _("total"), _("percent")],
+            ["language", "kind", "translated", "total", "percent"],
             [
                 [row.language_code, row.kind, row.translated, row.total, row.percent]
                 for row in status.coverage()
@@ -89,12 +90,12 @@ class OutOfDateCSVView(CoordinatorsOnlyMixin, TemplateView):
         return _csv_response(
             "translations-out-of-date.csv",
             [
-                _("language"),
-                _("type"),
-                _("title"),
-                _("translation last published"),
-                _("source last published"),
-                _("edit"),
+                "language",
+                "type",
+                "title",
+                "translation_last_published",
+                "source_last_published",
+                "edit_url",
             ],
             [
                 [

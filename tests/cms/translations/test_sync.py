@@ -25,6 +25,11 @@ pytestmark = pytest.mark.django_db
 OTHER_LOCALES = ["ar", "en", "fa", "fr", "uk", "ur"]
 
 
+@pytest.fixture
+def every_locale_synced(site_tree):
+    install_locale_sync()
+
+
 def aliases_of(page):
     return dict(Page.objects.filter(alias_of=page).values_list("locale__language_code", "pk"))
 
@@ -43,7 +48,7 @@ def test_every_other_locale_is_synced_from_greek_and_gets_aliases(service, organ
     assert arabic_service.live and arabic_service.title == "Ιατρείο"
 
 
-def test_installing_again_only_adds_what_is_missing(service, synced):
+def test_installing_again_only_adds_what_is_missing(service, every_locale_synced):
     pages = Page.objects.count()
 
     call_command("install_locale_sync", stdout=StringIO())
@@ -52,7 +57,9 @@ def test_installing_again_only_adds_what_is_missing(service, synced):
     assert LocaleSynchronization.objects.count() == len(OTHER_LOCALES)
 
 
-def test_a_page_added_in_the_admin_appears_in_every_locale(organisation, synced, coordinator):
+def test_a_page_added_in_the_admin_appears_in_every_locale(
+    organisation, every_locale_synced, coordinator
+):
     """wagtail-localize's after_create_page hook, once the locales are synced."""
     client = logged_in(coordinator)
     form = page_form(client, add_url(ServicePage, organisation))
@@ -135,7 +142,7 @@ def test_fields_that_must_not_be_translated_are_synchronised_and_not_overridable
         assert not declared[name].is_overridable(model()), name
 
 
-def test_a_second_locale_install_leaves_a_coordinators_choice(service, synced):
+def test_a_second_locale_install_leaves_a_coordinators_choice(service, every_locale_synced):
     """A coordinator may sync a locale from English instead (Settings → Locales)."""
     sync = LocaleSynchronization.objects.get(locale=locale("fr"))
     sync.sync_from = locale("en")

@@ -2,6 +2,7 @@ import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from wagtail.models import Locale
 
 from cms.translations.catalogue import export_catalogue
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("locale", help="language code, e.g. ar")
         parser.add_argument("--output", help="file to write (default: standard output)")
 
+    @translation.override("en")  # for operators and agencies, like Django's own commands
     def handle(self, *args, locale, output=None, **options):
         po = export_catalogue(target_locale(locale))
         text = str(po)

@@ -2,6 +2,7 @@ import os
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from cms.translations.catalogue import CatalogueError, import_catalogue, read_catalogue
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             help="username of the translator or coordinator who submits the translations",
         )
 
+    @translation.override("en")  # for operators and agencies, like Django's own commands
     def handle(self, *args, locale, file, user, **options):
         target = target_locale(locale)
         submitter = get_user_model().objects.filter(username=user, is_active=True).first()

@@ -54,6 +54,7 @@ def _page_counts(model):
         model.objects.live()
         .filter(alias_of__isnull=True, translation_key__in=greek.values("translation_key"))
         .exclude(locale__language_code=settings.LANGUAGE_CODE)
+        .order_by()  # grouped by language alone, not by the tree order too
         .values_list("locale__language_code")
         .annotate(count=Count("pk"))
     )
@@ -68,6 +69,7 @@ def _term_counts():
         translated = (
             model.objects.filter(translation_key__in=greek.values("translation_key"))
             .exclude(locale__language_code=settings.LANGUAGE_CODE)
+            .order_by()
             .values_list("locale__language_code")
             .annotate(count=Count("pk"))
         )

@@ -27,14 +27,16 @@ def figures(language_code, kind):
 
 def test_only_published_translations_count_not_aliases_or_drafts(organisation, service, synced):
     second = make_service(organisation)
+    third = make_service(organisation)
     make_service(organisation, publish=False)  # a draft is no live content
     translate_page(organisation, "en")
     translate_page(service, "en")
-    translate_page(second, "en", publish=False)
+    translate_page(second, "en")
+    translate_page(third, "en", publish=False)
 
-    assert figures("en", "services") == (1, 2)
+    assert figures("en", "services") == (2, 3)
     assert figures("en", "organisations") == (1, 1)
-    assert figures("ar", "services") == (0, 2)  # live Arabic aliases do not count
+    assert figures("ar", "services") == (0, 3)  # live Arabic aliases do not count
     assert figures("en", "actions") == (0, 0)
 
 

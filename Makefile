@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages setup run test lint format check-migrations ci bench lock clean
+.PHONY: help install messages check-messages setup run test lint format check-migrations ci bench lock clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -23,12 +23,16 @@ install: $(INSTALLED) ## Create the virtualenv and install the pinned dependenci
 messages: $(INSTALLED) ## Compile the interface translations in locale/
 	$(MANAGE) compilemessages --ignore=.venv --ignore=var -v0
 
+check-messages: install ## Fail if locale/*/LC_MESSAGES/django.po is out of date with the code
+	$(MANAGE) check_messages
+
 setup: install messages ## Migrate, install taxonomies, demo content and demo accounts
 	@mkdir -p var
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_taxonomies
 	$(MANAGE) install_roles
 	$(MANAGE) load_demo
+	$(MANAGE) install_locale_sync
 	$(MANAGE) create_demo_accounts
 
 run: setup ## Set everything up, then serve the site and admin at http://127.0.0.1:$(PORT)/

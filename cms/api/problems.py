@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -33,6 +34,73 @@ def problem_response(api, request, *, status, title, detail="", errors=None, pro
     return response
 
 
+# Pydantic's messages are English only: its error types, as translatable messages.
+# Placeholders are the error's `ctx` values (e.g. the maximum length). Types not listed
+# keep pydantic's message; our own checks (PydanticCustomError) are translated already.
+VALIDATION_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "extra_forbidden": gettext_lazy("Unknown field."),
+    "string_type": gettext_lazy("Enter text."),
+    "string_too_short": gettext_lazy("Enter at least %(min_length)s characters."),
+    "string_too_long": gettext_lazy("Enter at most %(max_length)s characters."),
+    "string_pattern_mismatch": gettext_lazy("Enter a value in the expected format."),
+    "int_type": gettext_lazy("Enter a whole number."),
+    "int_parsing": gettext_lazy("Enter a whole number."),
+    "int_from_float": gettext_lazy("Enter a whole number."),
+    "float_type": gettext_lazy("Enter a number."),
+    "float_parsing": gettext_lazy("Enter a number."),
+    "decimal_parsing": gettext_lazy("Enter a number."),
+    "decimal_type": gettext_lazy("Enter a number."),
+    "bool_type": gettext_lazy("Enter true or false."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "greater_than": gettext_lazy("Enter a value greater than %(gt)s."),
+    "greater_than_equal": gettext_lazy("Enter a value of at least %(ge)s."),
+    "less_than": gettext_lazy("Enter a value less than %(lt)s."),
+    "less_than_equal": gettext_lazy("Enter a value of at most %(le)s."),
+    "too_short": gettext_lazy("Give at least %(min_length)s items."),
+    "too_long": gettext_lazy("Give at most %(max_length)s items."),
+    "list_type": gettext_lazy("Enter a list."),
+    "dict_type": gettext_lazy("Enter an object."),
+    "model_type": gettext_lazy("Enter an object."),
+    "model_attributes_type": gettext_lazy("Enter an object."),
+    "literal_error": gettext_lazy("Use one of: %(expected)s."),
+    "enum": gettext_lazy("Use one of: %(expected)s."),
+    "date_type": gettext_lazy("Enter a date (YYYY-MM-DD)."),
+    "date_parsing": gettext_lazy("Enter a date (YYYY-MM-DD)."),
+    "date_from_datetime_parsing": gettext_lazy("Enter a date (YYYY-MM-DD)."),
+    "datetime_type": gettext_lazy("Enter a date and time (ISO 8601)."),
+    "datetime_parsing": gettext_lazy("Enter a date and time (ISO 8601)."),
+    "datetime_from_date_parsing": gettext_lazy("Enter a date and time (ISO 8601)."),
+    "time_type": gettext_lazy("Enter a time (HH:MM)."),
+    "time_parsing": gettext_lazy("Enter a time (HH:MM)."),
+    "uuid_type": gettext_lazy("Enter a valid UUID."),
+    "uuid_parsing": gettext_lazy("Enter a valid UUID."),
+    "url_type": gettext_lazy("Enter a valid URL."),
+    "url_parsing": gettext_lazy("Enter a valid URL."),
+    "url_scheme": gettext_lazy("Enter a valid URL."),
+    "json_invalid": gettext_lazy("The request body is not valid JSON."),
+    "json_type": gettext_lazy("The request body is not valid JSON."),
+}
+
+
+def validation_message(error):
+    """The message of one pydantic error, in the active language when its type is known."""
+    message = VALIDATION_MESSAGES.get(error.get("type"))
+    if message is None:
+        return error.get("msg", "")
+    context = error.get("ctx") or {}
+    try:
+        return str(message) % {name: _context_text(value) for name, value in context.items()}
+    except (KeyError, TypeError):
+        # A context value missing from this error: pydantic's own message says more.
+        return error.get("msg", "")
+
+
+def _context_text(value):
+    # pydantic gives `expected` as "'a', 'b' or 'c'": kept as it is.
+    return value if isinstance(value, (int, float, str)) else str(value)
+
+
 def _field_errors(validation_error):
     """Pydantic's error locations (`body`, `payload`, `field`, index) as dotted field names."""
     errors = []
@@ -43,7 +111,7 @@ def _field_errors(validation_error):
         # ninja names a body schema after its parameter; the client knows it as the body.
         if location[:1] == ["payload"]:
             location = location[1:]
-        errors.append({"field": ".".join(location) or "body", "message": error.get("msg", "")})
+        errors.append({"field": ".".join(location) or "body", "message": validation_message(error)})
     return errors
 
 

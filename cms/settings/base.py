@@ -52,6 +52,7 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD") or "accmr-demo"
 BENCH_DATABASE_URL = (
     env_str("BENCH_DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/accmr_bench"
 )
+DEEPL_AUTH_KEY = env_str("DEEPL_AUTH_KEY")
 
 # --- Applications ----------------------------------------------------------
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "cms.editorial",
     "cms.onboarding",
     "cms.search",
+    "cms.translations",
     "pages",
     "snippets",
     "wagtail_localize",
@@ -241,6 +243,14 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 # A new translation starts as a draft, even of a live page: it goes live through review.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+
+# Machine translation in wagtail-localize's editor, only with a DeepL key (docs/translations.md).
+# wagtail-localize picks DeepL's free endpoint for keys ending in ":fx", else the paid one.
+if DEEPL_AUTH_KEY:
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+        "CLASS": "wagtail_localize.machine_translators.deepl.DeepLTranslator",
+        "OPTIONS": {"AUTH_KEY": DEEPL_AUTH_KEY},
+    }
 
 # Where editors see the platform's name in the admin.
 WAGTAIL_SITE_DESCRIPTION = _("Athens Coordination Center for Migrant and Refugee issues")

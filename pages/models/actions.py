@@ -8,12 +8,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
-from wagtail_localize.fields import SynchronizedField
 
 from snippets.models import in_source_locale
 
 from .base import BasePage, edit_tabs
-from .location import Location
+from .location import LOCATION_SYNCHRONISED, Location, never_translated
 
 # synAthina's limits on an action (see shared/synathina/CONTRACT.md).
 SHORT_DESCRIPTION_MAX_LENGTH = 250
@@ -70,7 +69,7 @@ class ActionPage(BasePage):
     )
     source_url = models.URLField(_("original page"), blank=True, editable=False)
 
-    override_translatable_fields = [SynchronizedField("source"), SynchronizedField("source_url")]
+    override_translatable_fields = never_translated("source", "source_url")
 
     content_panels = [
         *BasePage.content_panels,
@@ -136,7 +135,7 @@ class ActionOccurrence(TranslatableMixin, Location, Orderable, ClusterableModel)
         *Location.location_panels,
         FieldPanel("thematic_areas", widget=forms.CheckboxSelectMultiple),
     ]
-    override_translatable_fields = [SynchronizedField("district")]
+    override_translatable_fields = [*LOCATION_SYNCHRONISED, *never_translated("start", "end")]
 
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("occurrence")
@@ -162,7 +161,7 @@ class ActionSupportRequest(TranslatableMixin, Orderable):
     message = models.TextField(_("what you need"), blank=True)
 
     panels = [FieldPanel("support_type", widget=forms.Select), FieldPanel("message")]
-    override_translatable_fields = [SynchronizedField("support_type")]
+    override_translatable_fields = never_translated("support_type")
 
     class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("support request")

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail_localize.fields import SynchronizedField
 
 from snippets.geography import district_at, latitude_validators, longitude_validators
 from snippets.models import in_source_locale
@@ -14,6 +15,15 @@ def coordinates_index(name):
     """An index on (latitude, longitude) for a concrete subclass's Meta: `near` filters
     first narrow to a bounding box with it, and the map skips rows without coordinates."""
     return models.Index(fields=["latitude", "longitude"], name=name)
+def never_translated(*names):
+    """Fields copied from the Greek source into every translation, which cannot change them."""
+    return [SynchronizedField(name, overridable=False) for name in names]
+
+
+# The place is the same in every language; the address may be transliterated.
+LOCATION_SYNCHRONISED = never_translated(
+    "latitude", "longitude", "district", "district_set_by_hand"
+)
 
 
 class Location(models.Model):

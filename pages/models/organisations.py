@@ -6,12 +6,11 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
-from wagtail_localize.fields import SynchronizedField
 
 from snippets.models import in_source_locale, main_categories_in_source_locale
 
 from .base import BasePage, edit_tabs
-from .location import Location, coordinates_index
+from .location import LOCATION_SYNCHRONISED, Location, coordinates_index, never_translated
 
 
 class OrganisationIndexPage(BasePage):
@@ -135,9 +134,8 @@ class OrganisationPage(Location, BasePage):
     )
 
     override_translatable_fields = [
-        SynchronizedField("organisation_type"),
-        SynchronizedField("district"),
-        SynchronizedField("public_phone"),
+        *LOCATION_SYNCHRONISED,
+        *never_translated("organisation_type", "public_phone", "synathina_team_id"),
     ]
     search_fields = [
         *BasePage.search_fields,

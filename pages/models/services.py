@@ -13,12 +13,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
-from wagtail_localize.fields import SynchronizedField
 
 from snippets.models import in_source_locale, subcategories_in_source_locale
 
 from .base import BasePage, edit_tabs
-from .location import Location, coordinates_index
+from .location import LOCATION_SYNCHRONISED, Location, coordinates_index, never_translated
 
 ATHENS = ZoneInfo("Europe/Athens")
 REVIEW_INTERVAL_MONTHS = 6
@@ -198,8 +197,8 @@ class ServicePage(Location, BasePage):
     )
 
     override_translatable_fields = [
-        SynchronizedField("district"),
-        SynchronizedField("phone"),
+        *LOCATION_SYNCHRONISED,
+        *never_translated("phone", "status", "last_verified", "next_review"),
     ]
     search_fields = [
         *BasePage.search_fields,

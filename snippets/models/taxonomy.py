@@ -52,7 +52,11 @@ class TaxonomyTerm(TranslatableMixin, index.Indexed, models.Model):
 
     objects = TermQuerySet.as_manager()
 
-    override_translatable_fields = [SynchronizedField("slug"), SynchronizedField("sort_order")]
+    # Never overridden in a translation: the same in every language (decision 1).
+    override_translatable_fields = [
+        SynchronizedField("slug", overridable=False),
+        SynchronizedField("sort_order", overridable=False),
+    ]
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
     search_fields = [
         index.SearchField("name"),
@@ -136,7 +140,7 @@ class Language(TaxonomyTerm):
 
     override_translatable_fields = [
         *TaxonomyTerm.override_translatable_fields,
-        SynchronizedField("native_name"),
+        SynchronizedField("native_name", overridable=False),
     ]
     panels = [*TaxonomyTerm.panels, FieldPanel("native_name")]
 
@@ -159,8 +163,8 @@ class MunicipalDistrict(TaxonomyTerm):
 
     override_translatable_fields = [
         *TaxonomyTerm.override_translatable_fields,
-        SynchronizedField("number"),
-        SynchronizedField("boundary"),
+        SynchronizedField("number", overridable=False),
+        SynchronizedField("boundary", overridable=False),
     ]
     panels = [FieldPanel("name"), FieldPanel("number"), FieldPanel("boundary")]
 
@@ -190,7 +194,7 @@ class SynathinaTerm(TaxonomyTerm):
 
     override_translatable_fields = [
         *TaxonomyTerm.override_translatable_fields,
-        SynchronizedField("synathina_id"),
+        SynchronizedField("synathina_id", overridable=False),
     ]
     panels = [*TaxonomyTerm.panels, FieldPanel("synathina_id")]
 
@@ -228,7 +232,7 @@ class SupportType(SynathinaTerm):
 
     override_translatable_fields = [
         *SynathinaTerm.override_translatable_fields,
-        SynchronizedField("published"),
+        SynchronizedField("published", overridable=False),
     ]
     panels = [*SynathinaTerm.panels, FieldPanel("parent"), FieldPanel("published")]
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from cms.onboarding.api import router as registrations_router
+from cms.supporters.api import needs_router, supporters_router
 from pages.api import router as services_router
 from snippets.api import router as taxonomies_router
 
@@ -38,3 +39,5 @@ install_problem_handlers(api)
 api.add_router("/registrations/", registrations_router)
 api.add_router("/taxonomies/", taxonomies_router)
 api.add_router("/services/", services_router)
+api.add_router("/supporters", supporters_router)
+api.add_router("/needs", needs_router)

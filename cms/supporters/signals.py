@@ -1,0 +1,23 @@
+"""Keeps action needs in step with actions, and gives coordinators this app's permissions."""
+
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+from wagtail.signals import page_published, page_unpublished
+
+from pages.models import ActionPage
+
+from .action_needs import sync_action_needs
+from .roles import install_supporters_roles
+
+
+@receiver(page_published, sender=ActionPage)
+@receiver(page_unpublished, sender=ActionPage)
+def action_needs_follow_the_action(sender, instance, **kwargs):
+    sync_action_needs(instance)
+
+
+@receiver(post_migrate)
+def roles_after_migrate(sender, app_config=None, **kwargs):
+    # Permissions of this app exist once its own post_migrate has run.
+    if app_config is not None and app_config.label == "supporters":
+        install_supporters_roles()

@@ -4,11 +4,12 @@ A supporter's score for a need (higher first; supporters offering nothing relate
 the need's support type are not suggested):
 
 - support type: the very type 4; a related type (its parent, a child, a sibling) 2;
-- district: one of the need's districts 2; no districts given (anywhere) 1;
+- district: one of the need's districts 1.5; no districts given (anywhere) 0.5;
 - availability: regularly 1, from time to time 0.5, once 0;
 - introduced to any need within the last `RECENT_CONTACT_DAYS` days: minus 1.5.
 
-Only confirmed supporters who agree to be contacted, and who are not matched with the
+So the support type outweighs everything else: the very type anywhere ranks above a
+related type in the need's district. Only confirmed supporters who agree to be contacted, and who are not matched with the
 need already, are suggested.
 """
 
@@ -33,8 +34,8 @@ from .models import (
 
 SAME_TYPE = 4
 RELATED_TYPE = 2
-SAME_DISTRICT = 2
-ANY_DISTRICT = 1
+SAME_DISTRICT = 1.5
+ANY_DISTRICT = 0.5
 AVAILABILITY = {
     Supporter.Availability.REGULAR: 1,
     Supporter.Availability.OCCASIONAL: 0.5,

@@ -8,6 +8,7 @@ once moderated. Support types and districts are always the Greek (source) terms.
 
 from datetime import timedelta
 
+from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
@@ -194,9 +195,9 @@ class Need(
     )
 
     panels = [
-        FieldPanel("organisation"),
-        FieldPanel("service"),
-        FieldPanel("support_type"),
+        FieldPanel("organisation", widget=forms.Select),
+        FieldPanel("service", widget=forms.Select),
+        FieldPanel("support_type", widget=forms.Select),
         FieldPanel("description"),
         FieldPanel("needed_until"),
         FieldPanel("accepts_introductions"),

@@ -9,8 +9,8 @@ the need's support type are not suggested):
 - introduced to any need within the last `RECENT_CONTACT_DAYS` days: minus 1.5.
 
 So the support type outweighs everything else: the very type anywhere ranks above a
-related type in the need's district. Only confirmed supporters who agree to be contacted, and who are not matched with the
-need already, are suggested.
+related type in the need's district. Only confirmed supporters who agree to be
+contacted, and who are not matched with the need already, are suggested.
 """
 
 from dataclasses import dataclass, field

@@ -1,5 +1,6 @@
 """Keeps action needs in step with actions, and gives coordinators this app's permissions."""
 
+from django.contrib.auth.management import create_permissions
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
@@ -17,7 +18,9 @@ def action_needs_follow_the_action(sender, instance, **kwargs):
 
 
 @receiver(post_migrate)
-def roles_after_migrate(sender, app_config=None, **kwargs):
-    # Permissions of this app exist once its own post_migrate has run.
+def roles_after_migrate(sender, app_config=None, using="default", **kwargs):
     if app_config is not None and app_config.label == "supporters":
+        # This receiver may run before django.contrib.auth's (apps are listed first): make
+        # sure this app's permissions exist (creating them is idempotent).
+        create_permissions(app_config, verbosity=0, using=using)
         install_supporters_roles()

@@ -50,19 +50,19 @@ class NeedPermissionPolicy(ModelPermissionPolicy):
     """Model permissions (coordinators), plus: an organisation's editors may add, edit
     and view the needs of that organisation (not action needs, which follow the action)."""
 
-    def _edits_organisations(self, user):
-        return editable_organisations(user).exists()
+    def _has_model_permission(self, user, action):
+        return user.has_perm(self._get_permission_name(action))
 
     def user_has_permission(self, user, action):
-        if super().user_has_permission(user, action):
+        if self._has_model_permission(user, action):
             return True
-        return action in EDITOR_NEED_ACTIONS and self._edits_organisations(user)
+        return action in EDITOR_NEED_ACTIONS and editable_organisations(user).exists()
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
 
     def user_has_permission_for_instance(self, user, action, instance):
-        if super().user_has_permission(user, action):
+        if self._has_model_permission(user, action):
             return True
         return (
             action in EDITOR_NEED_ACTIONS
@@ -76,10 +76,9 @@ class NeedPermissionPolicy(ModelPermissionPolicy):
         )
 
     def instances_user_has_any_permission_for(self, user, actions):
-        if super().user_has_any_permission(user, actions):
-            return self.model._default_manager.all()
+        needs = self.model._default_manager
+        if any(self._has_model_permission(user, action) for action in actions):
+            return needs.all()
         if not EDITOR_NEED_ACTIONS & set(actions):
-            return self.model._default_manager.none()
-        return self.model._default_manager.filter(
-            action__isnull=True, organisation__in=editable_organisations(user)
-        )
+            return needs.none()
+        return needs.filter(action__isnull=True, organisation__in=editable_organisations(user))

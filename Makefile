@@ -23,12 +23,13 @@ install: $(INSTALLED) ## Create the virtualenv and install the pinned dependenci
 messages: $(INSTALLED) ## Compile the interface translations in locale/
 	$(MANAGE) compilemessages --ignore=.venv --ignore=var -v0
 
-setup: install messages ## Migrate, install taxonomies, demo content and demo accounts
+setup: install messages ## Migrate, install taxonomies, demo content (supporters too) and demo accounts
 	@mkdir -p var
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_taxonomies
 	$(MANAGE) install_roles
 	$(MANAGE) load_demo
+	$(MANAGE) load_supporters_demo
 	$(MANAGE) create_demo_accounts
 
 run: setup ## Set everything up, then serve the site and admin at http://127.0.0.1:$(PORT)/

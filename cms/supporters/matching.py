@@ -3,13 +3,15 @@
 A supporter's score for a need (higher first; supporters offering nothing related to
 the need's support type are not suggested):
 
-- support type: the very type 4; a related type (its parent, a child, a sibling) 2;
+- support type: the very type 6; a related type (its parent, or one of its children) 3;
 - district: one of the need's districts 1.5; no districts given (anywhere) 0.5;
 - availability: regularly 1, from time to time 0.5, once 0;
 - introduced to any need within the last `RECENT_CONTACT_DAYS` days: minus 1.5.
 
-So the support type outweighs everything else: the very type anywhere ranks above a
-related type in the need's district. Only confirmed supporters who agree to be
+So the support type outweighs the rest: unless introduced recently, a supporter of the
+very type ranks above one of a related type, wherever and whenever they can help.
+Siblings (books for a need of clothes) are not related: both are material, but one
+does not stand in for the other. Only confirmed supporters who agree to be
 contacted, and who are not matched with the need already, are suggested.
 """
 
@@ -32,8 +34,8 @@ from .models import (
     log_access,
 )
 
-SAME_TYPE = 4
-RELATED_TYPE = 2
+SAME_TYPE = 6
+RELATED_TYPE = 3
 SAME_DISTRICT = 1.5
 ANY_DISTRICT = 0.5
 AVAILABILITY = {
@@ -51,22 +53,12 @@ class Suggestion:
     reasons: list = field(default_factory=list)
     last_introduced: object = None
 
-    @property
-    def full_type_match(self):
-        return SAME_TYPE in [points for points, _reason in self.reasons]
-
 
 def related_type_ids(support_type):
-    """The types related to `support_type`: its parent, its children, its siblings."""
+    """The types related to `support_type`: its parent and its children."""
     related = set(support_type.children.values_list("pk", flat=True))
     if support_type.parent_id:
         related.add(support_type.parent_id)
-        related |= set(
-            type(support_type)
-            .objects.filter(parent_id=support_type.parent_id)
-            .values_list("pk", flat=True)
-        )
-    related.discard(support_type.pk)
     return related
 
 

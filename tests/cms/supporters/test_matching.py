@@ -26,7 +26,7 @@ from .conftest import make_need, make_supporter
 
 pytestmark = pytest.mark.django_db
 
-BOOKS, CLOTHES, LEGAL = 3, 7, 17
+MATERIAL, BOOKS, CLOTHES, LEGAL = 1, 3, 7, 17
 
 
 def ranked(need):
@@ -35,18 +35,34 @@ def ranked(need):
 
 def test_full_matches_rank_above_partial_ones_and_non_matches_are_left_out():
     """The very type in the need's district beats the very type elsewhere, which beats a
-    related type; a supporter offering something unrelated is not suggested."""
+    related type (any material resources, for a need of books) even in the district;
+    a supporter offering something unrelated (legal support), or merely similar
+    (clothes), is not suggested."""
     need = make_need(type_id=BOOKS)  # the organisation is at Syntagma, district 1
     full = make_supporter(name="full", types=[BOOKS], districts=[1])
-    same_type_elsewhere = make_supporter(name="elsewhere", types=[BOOKS], districts=[6])
-    related_type_here = make_supporter(name="related", types=[CLOTHES], districts=[1])
+    same_type_elsewhere = make_supporter(
+        name="elsewhere", types=[BOOKS], districts=[6], availability=Supporter.Availability.ONCE
+    )
+    related_type_here = make_supporter(name="related", types=[MATERIAL], districts=[1])
     unrelated = make_supporter(name="unrelated", types=[LEGAL], districts=[1])
+    sibling = make_supporter(name="sibling", types=[CLOTHES], districts=[1])
 
     suggestions = suggest_supporters(need)
 
     assert [s.supporter for s in suggestions] == [full, same_type_elsewhere, related_type_here]
+    assert [s.score for s in suggestions] == [6 + 1.5 + 1, 6, 3 + 1.5 + 1]
     assert unrelated not in ranked(need)
-    assert [s.score for s in suggestions] == [4 + 1.5 + 1, 4 + 1, 2 + 1.5 + 1]
+    assert sibling not in ranked(need)
+
+
+def test_a_supporter_of_a_specific_type_partly_matches_a_general_need():
+    need = make_need(type_id=MATERIAL)
+    books = make_supporter(name="books", types=[BOOKS])
+
+    [suggestion] = suggest_supporters(need)
+
+    assert suggestion.supporter == books
+    assert suggestion.score == 3 + 0.5 + 1
 
 
 def test_anywhere_counts_less_than_the_very_district():

@@ -361,7 +361,7 @@ class MatchingView(InstanceSpecificView):
             messages.error(request, gettext("Choose a confirmed supporter to propose."))
             return redirect(request.path)
         try:
-            record_match(
+            match = record_match(
                 form.cleaned_data["supporter"],
                 self.instance,
                 request.user,
@@ -373,6 +373,12 @@ class MatchingView(InstanceSpecificView):
             messages.success(
                 request,
                 gettext("Match proposed. Introduce them from the match's page once you are ready."),
+                buttons=[
+                    messages.button(
+                        matches_admin.url_helper.get_action_url("inspect", quote(match.pk)),
+                        gettext("Open the match"),
+                    )
+                ],
             )
         return redirect(request.path)
 

@@ -223,10 +223,6 @@ class Need(
     def revisions(self):
         return self._revisions
 
-    @property
-    def on_action(self):
-        return self.action_id is not None
-
     def clean(self):
         super().clean()
         if self.service_id and self.organisation_id:  # noqa: SIM102 (the parent is a query)
@@ -234,10 +230,6 @@ class Need(
                 raise ValidationError(
                     {"service": _("Choose one of the organisation's own services.")}
                 )
-
-    def is_open(self, today=None):
-        today = today or timezone.localdate()
-        return self.live and (self.needed_until is None or self.needed_until >= today)
 
     def districts(self):
         """The districts where the need is: its action's places, its service's, or the

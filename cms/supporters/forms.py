@@ -30,4 +30,7 @@ class NeedForm(WagtailAdminModelForm):
         if self.for_user is not None:
             organisations = editable_organisations(self.for_user)
             self.fields["organisation"].queryset = organisations
+            if self.instance.pk is None and len(own := list(organisations[:2])) == 1:
+                # Most editors edit one organisation: choose it for them.
+                self.initial.setdefault("organisation", own[0].pk)
             self.fields["service"].queryset = services_of(organisations)

@@ -19,7 +19,7 @@ def test_the_matching_screen_ranks_supporters_and_lists_synathina_offers(
 ):
     need = make_need(organisation, type_id=3)
     make_supporter(name="Best fit", types=[3], districts=[1])
-    make_supporter(name="Related fit", types=[7], districts=[1])
+    make_supporter(name="Related fit", types=[1], districts=[1])  # any material resources
     make_supporter(name="No fit", types=[17])
     SupportOffer.objects.create(
         synathina_id=99, support_type=support_type(3), offered_by="Βιβλιοπωλείο της γειτονιάς"

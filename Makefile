@@ -26,13 +26,14 @@ messages: $(INSTALLED) ## Compile the interface translations in locale/
 check-messages: install ## Fail if locale/*/LC_MESSAGES/django.po is out of date with the code
 	$(MANAGE) check_messages
 
-setup: install messages ## Migrate, install taxonomies, demo content and demo accounts
+setup: install messages ## Migrate, install taxonomies, demo content (supporters too) and demo accounts
 	@mkdir -p var
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_taxonomies
 	$(MANAGE) install_roles
 	$(MANAGE) load_demo
 	$(MANAGE) install_locale_sync
+	$(MANAGE) load_supporters_demo
 	$(MANAGE) create_demo_accounts
 
 run: setup ## Set everything up, then serve the site and admin at http://127.0.0.1:$(PORT)/

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from cms.onboarding.api import router as registrations_router
+from cms.supporters.api import needs_router, supporters_router
 from pages.api.actions import router as actions_router
 from pages.api.calendar import router as calendar_router
 from pages.api.editorial import router as pages_router
@@ -50,3 +51,5 @@ api.add_router("/actions", actions_router)
 api.add_router("/actions.ics", calendar_router)
 api.add_router("/open-calls", open_calls_router)
 api.add_router("/pages", pages_router)
+api.add_router("/supporters", supporters_router)
+api.add_router("/needs", needs_router)

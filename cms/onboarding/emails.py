@@ -36,14 +36,14 @@ def set_password_url(user):
     return admin_url(path)
 
 
-def compose(name, *, to, language, context):
-    """The e-mail `name`, rendered in `language`."""
+def compose(name, *, to, language, context, template_dir=TEMPLATE_DIR):
+    """The e-mail `name` (templates in `template_dir`), rendered in `language`."""
     context = {"site_name": settings.WAGTAIL_SITE_NAME, **context}
     with translation.override(language):
-        subject = render_to_string(f"{TEMPLATE_DIR}/{name}_subject.txt", context)
-        body = render_to_string(f"{TEMPLATE_DIR}/{name}.txt", context)
+        subject = render_to_string(f"{template_dir}/{name}_subject.txt", context)
+        body = render_to_string(f"{template_dir}/{name}.txt", context)
         try:
-            html = render_to_string(f"{TEMPLATE_DIR}/{name}.html", context)
+            html = render_to_string(f"{template_dir}/{name}.html", context)
         except TemplateDoesNotExist:
             html = None
     # A header cannot hold line breaks.

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cms.onboarding",
     "cms.search",
     "cms.translations",
+    "cms.supporters",
     "pages",
     "snippets",
     "wagtail_localize",
@@ -265,3 +266,10 @@ REGISTRATION_RATE_LIMIT = env_str("REGISTRATION_RATE_LIMIT") or "10/h"
 # address they report in X-Forwarded-For. 0 (the default) ignores that header, which
 # a client could otherwise forge; behind one proxy (nginx, a load balancer) set 1.
 NINJA_NUM_PROXIES = int(env_str("NUM_PROXIES") or 0)
+
+# --- Supporters network (docs/supporters.md) ----------------------------------
+
+# Supporters' sign-ups (POST /api/v1/supporters) one client may send, as for registrations.
+SUPPORTER_SIGNUP_RATE_LIMIT = env_str("SUPPORTER_SIGNUP_RATE_LIMIT") or "10/h"
+# The privacy notice sign-ups must have accepted: the version the public site shows.
+SUPPORTER_PRIVACY_NOTICE_VERSION = env_str("SUPPORTER_PRIVACY_NOTICE_VERSION") or "1"

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from cms.onboarding.api import router as registrations_router
+from integrations.synathina.api import router as synathina_router
 from pages.api.services import router as services_router
 from snippets.api import router as taxonomies_router
 
@@ -38,3 +39,4 @@ install_problem_handlers(api)
 api.add_router("/registrations/", registrations_router)
 api.add_router("/taxonomies/", taxonomies_router)
 api.add_router("/services/", services_router)
+api.add_router("/synathina/", synathina_router)

@@ -28,8 +28,9 @@ from pages.models import HomePage, OrganisationPage
 COORDINATORS = "Coordinators"
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
 
-# Every permission of these apps: taxonomies, registrations, editorial records.
-COORDINATOR_APPS = ("snippets", "onboarding", "editorial")
+# Every permission of these apps: taxonomies, registrations, editorial records, the
+# synAthina connector (partner keys, its outbox).
+COORDINATOR_APPS = ("snippets", "onboarding", "editorial", "synathina")
 # Wagtail's workflow and task admin, to change who reviews what.
 COORDINATOR_WAGTAIL_MODELS = ("workflow", "task")
 # wagtail-localize's "Translate this page" and "Sync translated pages".

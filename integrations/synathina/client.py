@@ -1,0 +1,82 @@
+"""The one client for synAthina: every request ACCMR makes to it goes through here.
+
+Its own exceptions (never a bare `requests` error), timeouts on every request, and the
+`SYNATHINA_ENABLED` switch: when off, no request leaves ACCMR.
+"""
+
+import hashlib
+import hmac
+import json
+import time
+
+import requests
+from django.conf import settings
+
+SIGNATURE_HEADER = "X-ACCMR-Signature"
+TIMESTAMP_HEADER = "X-ACCMR-Timestamp"
+# A body shown in an error is cut to this many characters.
+ERROR_BODY_LENGTH = 300
+
+
+class SynathinaError(Exception):
+    """synAthina could not be reached or did not accept a request."""
+
+
+class SynathinaDisabled(SynathinaError):
+    """The connector is switched off (`SYNATHINA_ENABLED`)."""
+
+
+class SynathinaUnavailable(SynathinaError):
+    """No usable answer: a timeout, a refused or reset connection."""
+
+
+class SynathinaRejected(SynathinaError):
+    """synAthina answered, but not with a 2xx."""
+
+    def __init__(self, status_code, body):
+        self.status_code = status_code
+        super().__init__(f"HTTP {status_code}: {body[:ERROR_BODY_LENGTH]}")
+
+
+def sign(secret, timestamp, body):
+    """`sha256=<hex>` of HMAC-SHA256(secret, "<timestamp>." + body), as the contract says."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
+
+
+class SynathinaClient:
+    def __init__(
+        self, *, enabled=None, base_url=None, webhook_url=None, webhook_secret=None, timeout=None
+    ):
+        self.enabled = settings.SYNATHINA_ENABLED if enabled is None else enabled
+        self.base_url = (base_url or settings.SYNATHINA_BASE_URL).rstrip("/")
+        self.webhook_url = webhook_url or settings.SYNATHINA_WEBHOOK_URL
+        self.webhook_secret = webhook_secret or settings.SYNATHINA_WEBHOOK_SECRET
+        self.timeout = timeout or settings.SYNATHINA_TIMEOUT_SECONDS
+        self.session = requests.Session()
+
+    def _post(self, url, **kwargs):
+        if not self.enabled:
+            raise SynathinaDisabled("The synAthina connector is switched off.")
+        try:
+            response = self.session.post(url, timeout=(self.timeout, self.timeout), **kwargs)
+        except requests.RequestException as error:
+            raise SynathinaUnavailable(f"{type(error).__name__}: {error}") from error
+        if not 200 <= response.status_code < 300:
+            raise SynathinaRejected(response.status_code, response.text)
+        return response
+
+    def send_notification(self, payload):
+        """POST a change notification to the webhook, signed; raises a SynathinaError
+        unless synAthina answers 2xx."""
+        body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+        timestamp = str(int(time.time()))
+        return self._post(
+            self.webhook_url,
+            data=body,
+            headers={
+                "Content-Type": "application/json",
+                TIMESTAMP_HEADER: timestamp,
+                SIGNATURE_HEADER: sign(self.webhook_secret, timestamp, body),
+            },
+        )

@@ -36,8 +36,8 @@ def source_action_id(page):
     )
 
 
-def _withdrawal_event(action_id):
-    page = ActionPage.objects.filter(pk=action_id).first()
+def _withdrawal_event(action_id, deleting):
+    page = None if deleting else ActionPage.objects.filter(pk=action_id).first()
     if page is None:
         return Notification.Event.DELETED
     if page.live and not page.share_on_synathina:
@@ -45,15 +45,17 @@ def _withdrawal_event(action_id):
     return Notification.Event.UNPUBLISHED
 
 
-def refresh_action(action_id):
+def refresh_action(action_id, *, deleting=False):
     """Bring the record of one action up to date; returns the notification written, if any.
 
     Shared now and before: changed. Shared now only: published. Shared before only:
-    withdrawn, unpublished or deleted, and the record becomes a tombstone.
+    withdrawn, unpublished or deleted, and the record becomes a tombstone. `deleting`
+    says the action's Greek page is being deleted (its row may still be there: Django
+    sends `post_delete` for each table of the page as it goes).
     """
     with transaction.atomic():
         record = SharedAction.objects.select_for_update().filter(action_id=action_id).first()
-        shared_now = shareable_actions().filter(pk=action_id).exists()
+        shared_now = not deleting and shareable_actions().filter(pk=action_id).exists()
         shared_before = record is not None and record.shared
         if not shared_now and not shared_before:
             return None
@@ -61,7 +63,7 @@ def refresh_action(action_id):
         if shared_now:
             event = Notification.Event.CHANGED if shared_before else Notification.Event.PUBLISHED
         else:
-            event = _withdrawal_event(action_id)
+            event = _withdrawal_event(action_id, deleting)
         SharedAction.objects.update_or_create(
             action_id=action_id, defaults={"shared": shared_now, "modified": now}
         )

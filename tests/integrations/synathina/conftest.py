@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from wagtail.models import Collection, Locale, Page
 
 from integrations.synathina.models import PartnerApiKey
+from pages.site_tree import ensure_site_tree
+from snippets.seed import ensure_locales, install_taxonomies
 
 from .standin import StandIn
 
@@ -133,16 +136,23 @@ class Worker:
         )
 
 
+def _restore_seed():
+    """A transactional test starts from what the previous one left: after its flush, not
+    even the rows Wagtail's migrations make (the root page and collection, the locales)."""
+    ensure_locales()
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
+    install_taxonomies()
+    ensure_site_tree()
+
+
 @pytest.fixture
 def worker_factory(transactional_db, settings, stand_in):
     """Start real workers (stopped at the end); the test process queues tasks in the
     database, as the web processes do."""
-    from pages.site_tree import ensure_site_tree
-    from snippets.seed import install_taxonomies
-
-    # A transactional test starts from what the previous one left: possibly nothing.
-    install_taxonomies()
-    ensure_site_tree()
+    _restore_seed()
     _configure(settings, stand_in, DATABASE_TASKS)
     workers = []
 

@@ -51,3 +51,34 @@ def test_publishing_delivers_once_despite_failures_and_a_killed_worker(worker_fa
     assert stand_in.accepted_event_ids == [str(notification.event_id)]
     assert notification.attempts == 4
     assert all(received.signature_valid for received in stand_in.requests)
+
+
+def test_unpublishing_and_withdrawing_consent_notify_and_leave_tombstones(
+    worker_factory, stand_in, partner
+):
+    """With the worker running: unpublishing one action and withdrawing consent for
+    another each deliver one notification, and the feed shows their tombstones."""
+    organisation = make_organisation()
+    unpublished = make_action(organisation, share_on_synathina=True)
+    withdrawn = make_action(organisation, share_on_synathina=True)
+    worker_factory()
+    wait_until(lambda: len(stand_in.accepted_event_ids) == 2, WORKER_SECONDS, "not delivered")
+    since = Notification.objects.order_by("-modified").first().modified
+
+    unpublished.unpublish()
+    withdrawn.share_on_synathina = False
+    withdrawn.save_revision().publish()
+    wait_until(lambda: len(stand_in.accepted_event_ids) == 4, WORKER_SECONDS, "not delivered")
+
+    events = [(r.payload["event"], r.payload["action_id"]) for r in stand_in.requests]
+    assert sorted(events[2:]) == sorted(
+        [("action.unpublished", unpublished.pk), ("action.withdrawn", withdrawn.pk)]
+    )
+    assert stand_in.outcomes() == ["accepted"] * 4
+    features = partner.get(
+        "/api/v1/synathina/actions", {"modified_since": since.isoformat()}
+    ).json()["features"]
+    assert {(item["action_id"], item.get("deleted")) for item in features} == {
+        (unpublished.pk, True),
+        (withdrawn.pk, True),
+    }

@@ -15,3 +15,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def site_tree(db):
     return ensure_site_tree()
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-contracts",
+        action="store_true",
+        help="Rewrite the stored API responses in tests/api/contracts/ (review the diff).",
+    )
+
+
+@pytest.fixture
+def contract(request):
+    """`contract(name, body, placeholders={value: "<name>"})` checks an API response
+    against its stored expectation (see tests/api/contract.py)."""
+    from tests.api.contract import check_contract
+
+    update = request.config.getoption("--update-contracts")
+
+    def check(name, body, placeholders=None):
+        check_contract(name, body, placeholders or {}, update=update)
+
+    return check

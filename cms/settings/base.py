@@ -258,7 +258,7 @@ SYNATHINA_INBOUND_SECRET = env_str("SYNATHINA_INBOUND_SECRET")
 SYNATHINA_TIMEOUT_SECONDS = float(env_str("SYNATHINA_TIMEOUT_SECONDS") or 10)
 # A notification is dead-lettered after this many failed deliveries; between attempts
 # the wait doubles from the base (with jitter) up to the maximum.
-SYNATHINA_MAX_ATTEMPTS = int(env_str("SYNATHINA_MAX_ATTEMPTS") or 12)
+SYNATHINA_MAX_ATTEMPTS = int(env_str("SYNATHINA_MAX_ATTEMPTS") or 20)
 SYNATHINA_RETRY_BASE_SECONDS = float(env_str("SYNATHINA_RETRY_BASE_SECONDS") or 30)
 SYNATHINA_RETRY_MAX_SECONDS = float(env_str("SYNATHINA_RETRY_MAX_SECONDS") or 6 * 3600)
 # How long a worker holds a notification it is delivering; one whose worker died is

@@ -31,7 +31,10 @@ def _admin_sql(server, statement):
 def _environment(database_url, webhook_url):
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        # Production settings: persistent database connections, as the worker runs there.
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": "benchmark-only",
+        "ALLOWED_HOSTS": "localhost",
         "DATABASE_URL": database_url,
         "SYNATHINA_ENABLED": "1",
         "SYNATHINA_WEBHOOK_URL": webhook_url,

@@ -45,14 +45,11 @@ def sign(secret, timestamp, body):
 
 
 class SynathinaClient:
-    def __init__(
-        self, *, enabled=None, base_url=None, webhook_url=None, webhook_secret=None, timeout=None
-    ):
-        self.enabled = settings.SYNATHINA_ENABLED if enabled is None else enabled
-        self.base_url = (base_url or settings.SYNATHINA_BASE_URL).rstrip("/")
-        self.webhook_url = webhook_url or settings.SYNATHINA_WEBHOOK_URL
-        self.webhook_secret = webhook_secret or settings.SYNATHINA_WEBHOOK_SECRET
-        self.timeout = timeout or settings.SYNATHINA_TIMEOUT_SECONDS
+    def __init__(self):
+        self.enabled = settings.SYNATHINA_ENABLED
+        self.webhook_url = settings.SYNATHINA_WEBHOOK_URL
+        self.webhook_secret = settings.SYNATHINA_WEBHOOK_SECRET
+        self.timeout = settings.SYNATHINA_TIMEOUT_SECONDS
         self.session = requests.Session()
 
     def _post(self, url, **kwargs):

@@ -56,9 +56,9 @@ def _claim(notification_id, now):
     )
 
 
-def deliver(notification_id, client=None):
+def deliver(notification_id):
     """Try to deliver one notification; returns the Outcome."""
-    client = client or SynathinaClient()
+    client = SynathinaClient()
     if not client.enabled:
         return Outcome.DISABLED
     now = timezone.now()

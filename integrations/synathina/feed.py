@@ -55,12 +55,8 @@ def start_of_today():
     return datetime.datetime.combine(today, datetime.time(), tzinfo=ATHENS)
 
 
-def absolute(request, url):
-    return request.build_absolute_uri(url) if url else ""
-
-
 def image_url(request, image):
-    return absolute(request, image.file.url) if image else ""
+    return request.build_absolute_uri(image.file.url) if image else ""
 
 
 def shared_upcoming_actions(modified_since=None):

@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from wagtail.models import Collection, Locale, Page
 
@@ -148,8 +150,19 @@ def _restore_seed():
     ensure_site_tree()
 
 
+@pytest.fixture(scope="module")
+def seed_restored_after_flush(django_db_blocker):
+    """After the module's last transactional test, leave the database as the session
+    fixture made it, with Django's content-type cache warm again: tests without database
+    access that build pages rely on both (the flush emptied the tables and the cache)."""
+    yield
+    with django_db_blocker.unblock():
+        _restore_seed()
+        ContentType.objects.get_for_models(*apps.get_models())
+
+
 @pytest.fixture
-def worker_factory(transactional_db, settings, stand_in):
+def worker_factory(seed_restored_after_flush, transactional_db, settings, stand_in):
     """Start real workers (stopped at the end); the test process queues tasks in the
     database, as the web processes do."""
     _restore_seed()

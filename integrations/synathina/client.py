@@ -30,6 +30,10 @@ class SynathinaUnavailable(SynathinaError):
     """No usable answer: a timeout, a refused or reset connection."""
 
 
+class SynathinaMalformed(SynathinaError):
+    """synAthina answered 2xx with something that is not the document expected."""
+
+
 class SynathinaRejected(SynathinaError):
     """synAthina answered, but not with a 2xx."""
 
@@ -47,16 +51,19 @@ def sign(secret, timestamp, body):
 class SynathinaClient:
     def __init__(self):
         self.enabled = settings.SYNATHINA_ENABLED
+        self.base_url = settings.SYNATHINA_BASE_URL.rstrip("/")
         self.webhook_url = settings.SYNATHINA_WEBHOOK_URL
         self.webhook_secret = settings.SYNATHINA_WEBHOOK_SECRET
         self.timeout = settings.SYNATHINA_TIMEOUT_SECONDS
         self.session = requests.Session()
 
-    def _post(self, url, **kwargs):
+    def _request(self, method, url, **kwargs):
         if not self.enabled:
             raise SynathinaDisabled("The synAthina connector is switched off.")
         try:
-            response = self.session.post(url, timeout=(self.timeout, self.timeout), **kwargs)
+            response = self.session.request(
+                method, url, timeout=(self.timeout, self.timeout), **kwargs
+            )
         except requests.RequestException as error:
             raise SynathinaUnavailable(f"{type(error).__name__}: {error}") from error
         if not 200 <= response.status_code < 300:
@@ -68,7 +75,8 @@ class SynathinaClient:
         unless synAthina answers 2xx."""
         body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
         timestamp = str(int(time.time()))
-        return self._post(
+        return self._request(
+            "POST",
             self.webhook_url,
             data=body,
             headers={
@@ -77,3 +85,20 @@ class SynathinaClient:
                 SIGNATURE_HEADER: sign(self.webhook_secret, timestamp, body),
             },
         )
+
+    def fetch_feed(self, language):
+        """The features of synAthina's public feed (`actions.php`) in `language` (el, en).
+
+        Raises SynathinaMalformed unless the body is JSON with a `features` list (a body
+        that fails to parse must never read as "no actions"); checking each feature is
+        the caller's job, since one bad feature spoils only itself.
+        """
+        response = self._request("GET", f"{self.base_url}/actions.php", params={"lang": language})
+        try:
+            document = response.json()
+        except ValueError as error:
+            raise SynathinaMalformed(f"The {language} feed is not JSON: {error}") from error
+        features = document.get("features") if isinstance(document, dict) else None
+        if not isinstance(features, list):
+            raise SynathinaMalformed(f"The {language} feed has no list of features.")
+        return features

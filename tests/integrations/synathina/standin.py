@@ -1,5 +1,9 @@
 """A synAthina stand-in: a real HTTP server on loopback, in the test process.
 
+It serves a public feed (`/actions.php?lang=el|en`) of the features a test gives it
+(`serve_feed`), with faults on demand for the next N requests (`feed_fault`: a status,
+`malformed` JSON, a `truncated` body, `hang`).
+
 It receives ACCMR's change notifications as synAthina would: it checks the signature
 and the timestamp, accepts each `event_id` once (a repeat is answered 200 but recorded
 as a duplicate) and records everything it saw. Faults are injected on demand, for the
@@ -49,6 +53,9 @@ class StandIn:
         self.requests = []
         self.accepted_event_ids = []
         self._faults = []
+        self._feed_faults = []
+        self.feeds = {}
+        self.feed_requests = []
         self._lock = threading.Lock()
         self._release = threading.Event()
         stand_in = self
@@ -61,6 +68,9 @@ class StandIn:
 
             def do_POST(self):
                 stand_in._handle(self)
+
+            def do_GET(self):
+                stand_in._serve_feed(self)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -106,9 +116,50 @@ class StandIn:
     def accept_then_reset(self, times=1):
         self._add(Fault("reset", record_first=True), times)
 
-    def _next_fault(self):
+    def _next_fault(self, queue=None):
+        queue = self._faults if queue is None else queue
         with self._lock:
-            return self._faults.pop(0) if self._faults else None
+            return queue.pop(0) if queue else None
+
+    # --- the public feed -----------------------------------------------------------
+
+    @property
+    def base_url(self):
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def serve_feed(self, language, features):
+        self.feeds[language] = features
+
+    def feed_fault(self, kind, *, status=None, times=1):
+        with self._lock:
+            self._feed_faults.extend([Fault(kind, status=status)] * times)
+
+    def _serve_feed(self, handler):
+        path, _query_mark, query = handler.path.partition("?")
+        language = dict(part.partition("=")[::2] for part in query.split("&")).get("lang")
+        with self._lock:
+            self.feed_requests.append(language)
+        if path != "/actions.php" or language not in self.feeds:
+            return self._respond(handler, 404, {"error": "not found"})
+        body = json.dumps({"type": "FeatureCollection", "features": self.feeds[language]})
+        data = body.encode()
+        fault = self._next_fault(self._feed_faults)
+        if fault is None:
+            return self._send(handler, 200, data, len(data))
+        if fault.kind == "fail":
+            return self._respond(handler, fault.status, {"error": "injected"})
+        if fault.kind == "malformed":
+            # Assembled by string concatenation, as synAthina's is: a stray comma breaks it.
+            broken = data.replace(b"}]", b"},]", 1) if b"}]" in data else b'{"features": [,]}'
+            return self._send(handler, 200, broken, len(broken))
+        if fault.kind == "truncated":
+            handler.close_connection = True
+            return self._send(handler, 200, data[: len(data) // 2], len(data))
+        if fault.kind == "hang":
+            self._release.wait()
+            return None
+        raise AssertionError(f"unknown feed fault {fault.kind}")
 
     # --- what was received ---------------------------------------------------------
 
@@ -186,11 +237,15 @@ class StandIn:
             return None
         raise AssertionError(f"unknown fault {fault.kind}")
 
-    @staticmethod
-    def _respond(handler, status, body):
+    @classmethod
+    def _respond(cls, handler, status, body):
         data = json.dumps(body).encode()
+        cls._send(handler, status, data, len(data))
+
+    @staticmethod
+    def _send(handler, status, data, declared_length):
         handler.send_response(status)
         handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(data)))
+        handler.send_header("Content-Length", str(declared_length))
         handler.end_headers()
         handler.wfile.write(data)

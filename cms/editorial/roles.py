@@ -142,7 +142,7 @@ def ensure_coordinators(home_page=None):
     """Coordinators: everything the platform's work needs, in every locale.
 
     Page permissions on `home_page` in every locale (by default, on every home page);
-    every permission of the taxonomies, onboarding and editorial apps; the workflow
+    every permission of the taxonomies, onboarding, editorial and synAthina apps; the workflow
     admin; wagtail-localize's translation submission; all images and documents.
     Administering accounts, groups, sites and settings stays with superusers.
     """

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from cms.onboarding.api import router as registrations_router
 from cms.supporters.api import needs_router, supporters_router
+from integrations.synathina.api import router as synathina_router
 from pages.api.actions import router as actions_router
 from pages.api.calendar import router as calendar_router
 from pages.api.editorial import router as pages_router
@@ -53,3 +54,4 @@ api.add_router("/open-calls", open_calls_router)
 api.add_router("/pages", pages_router)
 api.add_router("/supporters", supporters_router)
 api.add_router("/needs", needs_router)
+api.add_router("/synathina/", synathina_router)

@@ -28,8 +28,9 @@ from pages.models import HomePage, OrganisationPage
 COORDINATORS = "Coordinators"
 ADMIN_ACCESS = ("wagtailadmin", "access_admin")
 
-# Every permission of these apps: taxonomies, registrations, editorial records.
-COORDINATOR_APPS = ("snippets", "onboarding", "editorial")
+# Every permission of these apps: taxonomies, registrations, editorial records, the
+# synAthina connector (partner keys, its outbox).
+COORDINATOR_APPS = ("snippets", "onboarding", "editorial", "synathina")
 # Wagtail's workflow and task admin, to change who reviews what.
 COORDINATOR_WAGTAIL_MODELS = ("workflow", "task")
 # wagtail-localize's "Translate this page" and "Sync translated pages".
@@ -141,7 +142,7 @@ def ensure_coordinators(home_page=None):
     """Coordinators: everything the platform's work needs, in every locale.
 
     Page permissions on `home_page` in every locale (by default, on every home page);
-    every permission of the taxonomies, onboarding and editorial apps; the workflow
+    every permission of the taxonomies, onboarding, editorial and synAthina apps; the workflow
     admin; wagtail-localize's translation submission; all images and documents.
     Administering accounts, groups, sites and settings stays with superusers.
     """

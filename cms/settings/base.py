@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "cms.supporters",
     "pages",
     "snippets",
+    "integrations.synathina",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail_modeladmin",
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -133,6 +136,16 @@ else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": SQLITE_PATH}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background tasks -----------------------------------------------------------
+
+# On PostgreSQL tasks are rows in the database, run by `python manage.py db_worker` (a
+# service next to the web processes); on the embedded SQLite default they run inline,
+# right after the transaction that queued them commits, so nothing else is needed.
+if DATABASE_URL:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # A cache in the database, shared by every web process (rate limits live here):
 # nothing is kept in one process's memory. A migration of `cms` creates its table.
@@ -273,3 +286,34 @@ NINJA_NUM_PROXIES = int(env_str("NUM_PROXIES") or 0)
 SUPPORTER_SIGNUP_RATE_LIMIT = env_str("SUPPORTER_SIGNUP_RATE_LIMIT") or "10/h"
 # The privacy notice sign-ups must have accepted: the version the public site shows.
 SUPPORTER_PRIVACY_NOTICE_VERSION = env_str("SUPPORTER_PRIVACY_NOTICE_VERSION") or "1"
+# --- synAthina (integrations/synathina, docs/integrations/synathina.md) ----------
+
+# Off by default: no change notifications are recorded or sent and the client makes no
+# requests. The partner feed (/api/v1/synathina/...) answers whenever a key is valid.
+SYNATHINA_ENABLED = env_bool("SYNATHINA_ENABLED", default=False)
+SYNATHINA_BASE_URL = env_str("SYNATHINA_BASE_URL") or "https://www.synathina.gr"
+SYNATHINA_WEBHOOK_URL = env_str("SYNATHINA_WEBHOOK_URL")
+SYNATHINA_WEBHOOK_SECRET = env_str("SYNATHINA_WEBHOOK_SECRET")
+SYNATHINA_INBOUND_SECRET = env_str("SYNATHINA_INBOUND_SECRET")
+# Seconds to connect and, separately, to wait for each read from synAthina.
+SYNATHINA_TIMEOUT_SECONDS = float(env_str("SYNATHINA_TIMEOUT_SECONDS") or 10)
+# A notification is dead-lettered after this many failed deliveries; between attempts
+# the wait doubles from the base (with jitter) up to the maximum.
+SYNATHINA_MAX_ATTEMPTS = int(env_str("SYNATHINA_MAX_ATTEMPTS") or 20)
+SYNATHINA_RETRY_BASE_SECONDS = float(env_str("SYNATHINA_RETRY_BASE_SECONDS") or 30)
+SYNATHINA_RETRY_MAX_SECONDS = float(env_str("SYNATHINA_RETRY_MAX_SECONDS") or 6 * 3600)
+# How long a worker holds a notification it is delivering; one whose worker died is
+# tried again after this. Must exceed the longest delivery (twice the timeout, at least).
+SYNATHINA_DELIVERY_LEASE_SECONDS = float(env_str("SYNATHINA_DELIVERY_LEASE_SECONDS") or 120)
+if SYNATHINA_ENABLED and not (SYNATHINA_WEBHOOK_URL and SYNATHINA_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "SYNATHINA_ENABLED needs SYNATHINA_WEBHOOK_URL and SYNATHINA_WEBHOOK_SECRET."
+    )
+if SYNATHINA_MAX_ATTEMPTS < 1 or SYNATHINA_RETRY_BASE_SECONDS <= 0:
+    raise ImproperlyConfigured(
+        "SYNATHINA_MAX_ATTEMPTS must be at least 1 and SYNATHINA_RETRY_BASE_SECONDS positive."
+    )
+if SYNATHINA_DELIVERY_LEASE_SECONDS < 2 * SYNATHINA_TIMEOUT_SECONDS:
+    raise ImproperlyConfigured(
+        "SYNATHINA_DELIVERY_LEASE_SECONDS must be at least twice SYNATHINA_TIMEOUT_SECONDS."
+    )

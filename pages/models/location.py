@@ -15,6 +15,8 @@ def coordinates_index(name):
     """An index on (latitude, longitude) for a concrete subclass's Meta: `near` filters
     first narrow to a bounding box with it, and the map skips rows without coordinates."""
     return models.Index(fields=["latitude", "longitude"], name=name)
+
+
 def never_translated(*names):
     """Fields copied from the Greek source into every translation, which cannot change them."""
     return [SynchronizedField(name, overridable=False) for name in names]

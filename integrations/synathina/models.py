@@ -1,0 +1,151 @@
+"""Back-office records of the synAthina connector: partner keys, shared actions, outbox."""
+
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+KEY_PREFIX_LENGTH = 8
+
+
+def hash_secret(secret):
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class PartnerApiKey(models.Model):
+    """A key a partner (synAthina) sends to read the partner feed.
+
+    The key is `<prefix>.<secret>`: the prefix finds the row, only the secret's SHA-256 is
+    stored, so the key is shown once, when it is created, and never again.
+    """
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("Who uses this key."))
+    prefix = models.CharField(_("prefix"), max_length=KEY_PREFIX_LENGTH, unique=True)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partner API key")
+        verbose_name_plural = _("partner API keys")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, name, user=None):
+        """A new key: the saved row and the full key, which is not stored anywhere."""
+        prefix = secrets.token_hex(KEY_PREFIX_LENGTH // 2)
+        secret = secrets.token_urlsafe(32)
+        key = cls.objects.create(
+            name=name, prefix=prefix, secret_hash=hash_secret(secret), created_by=user
+        )
+        return key, f"{prefix}.{secret}"
+
+    @classmethod
+    def authenticate(cls, presented):
+        """The active key matching `presented`, else None."""
+        prefix, _dot, secret = presented.partition(".")
+        if not secret or len(prefix) != KEY_PREFIX_LENGTH:
+            return None
+        key = cls.objects.filter(prefix=prefix, revoked_at__isnull=True).first()
+        if key is None or not secrets.compare_digest(key.secret_hash, hash_secret(secret)):
+            return None
+        return key
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+    def revoke(self):
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+
+class SharedAction(models.Model):
+    """An ACCMR action that has been in the partner feed, and whether it still is.
+
+    One row per action (its Greek page's id, kept after the page is deleted): while
+    `shared` it is in the feed; once withdrawn it remains as the tombstone that
+    `modified_since` reports.
+    """
+
+    action_id = models.PositiveIntegerField(_("action id"), unique=True)
+    shared = models.BooleanField(_("shared"), default=True)
+    modified = models.DateTimeField(_("modified"))
+
+    class Meta:
+        verbose_name = _("shared action")
+        verbose_name_plural = _("shared actions")
+
+    def __str__(self):
+        return str(self.action_id)
+
+
+class Notification(models.Model):
+    """One change notification to synAthina's webhook (the outbox).
+
+    Written in the transaction of the change that causes it, delivered at least once by
+    a background task; `event_id` lets the receiver drop repeats.
+    """
+
+    class Event(models.TextChoices):
+        PUBLISHED = "action.published", _("published")
+        CHANGED = "action.changed", _("changed")
+        UNPUBLISHED = "action.unpublished", _("unpublished")
+        WITHDRAWN = "action.withdrawn", _("withdrawn from sharing")
+        DELETED = "action.deleted", _("deleted")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DELIVERED = "delivered", _("delivered")
+        DEAD = "dead", _("dead letter")
+
+    event_id = models.UUIDField(_("event id"), default=uuid.uuid4, unique=True, editable=False)
+    event = models.CharField(_("event"), max_length=30, choices=Event.choices)
+    action_id = models.PositiveIntegerField(_("action id"), db_index=True)
+    modified = models.DateTimeField(_("modified"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # While a worker delivers it: the time after which another worker may try again.
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("synAthina notification")
+        verbose_name_plural = _("synAthina notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.get_event_display()} {self.action_id} ({self.event_id})"
+
+    def payload(self):
+        """The webhook body: exactly the contract's four fields, nothing personal."""
+        return {
+            "event_id": str(self.event_id),
+            "event": self.event,
+            "action_id": self.action_id,
+            "modified": self.modified.isoformat(),
+        }

@@ -12,6 +12,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         ensure_site_tree()
 
 
+@pytest.fixture(autouse=True)
+def api_response_cache(request, settings):
+    """Only tests marked `response_cache` go through the API's response cache
+    (cms/api/caching.py); elsewhere bodies and query counts are the views' own."""
+    if "response_cache" not in request.keywords:
+        settings.API_CACHED_PATHS = ()
+
+
 @pytest.fixture
 def site_tree(db):
     return ensure_site_tree()

@@ -72,7 +72,7 @@ def _first_main_categories(services):
 
 
 def _service_features(params, requested):
-    filtered = filter_services(params)
+    filtered = filter_services(params, requested)
 
     def features():
         titles = served_titles(requested)

@@ -16,6 +16,7 @@ from cms.api.listing import list_response, live_sources, page_request, serve_in_
 from cms.api.params import reject_unknown_params
 from cms.api.problems import Problem
 from cms.api.query import QueryParams
+from cms.search.queries import filter_by_text
 from pages.models import ActionPage, OpenCallPage, OrganisationPage, ServicePage
 from snippets.models import OrganisationType, ServiceCategory
 
@@ -24,7 +25,7 @@ from .services import has_term, page_id_or_404
 
 router = Router(tags=["organisations"])
 
-ORGANISATION_FILTERS = ("type", "district", "category")
+ORGANISATION_FILTERS = ("type", "district", "category", "q")
 SORTS = ("title", "-title", "updated", "-updated")
 LIST_FIELDS = (
     "title",
@@ -43,17 +44,20 @@ def _number(value):
     return None if value is None else float(value)
 
 
-def filter_organisations(params):
+def filter_organisations(params, language):
     """The live Greek organisations matching the filters in `params` (errors recorded
     there, as `filter_services` does)."""
     terms = TermLookup()
     terms.add("type", OrganisationType, params.values("type"))
     terms.add("category", ServiceCategory, params.values("category"), with_children=True)
     district_numbers = districts(params)
+    query = params.text("q")
     term_ids = terms.resolve(params)
     if params.errors:
         return None
     organisations = live_sources(OrganisationPage)
+    if query:
+        organisations = filter_by_text(organisations, language, query)
     if "type" in term_ids:
         organisations = organisations.filter(organisation_type__in=term_ids["type"])
     if district_numbers:
@@ -87,8 +91,10 @@ def list_organisations(request):
     requested = requested_language(request)
     params = QueryParams(request, (*ORGANISATION_FILTERS, "sort"), paginated=True)
     page = page_request(request)
-    sort = params.choice("sort", SORTS) or "title"
-    organisations = filter_organisations(params)
+    sort = params.choice("sort", SORTS) or (
+        "relevance" if request.GET.get("q", "").strip() else "title"
+    )
+    organisations = filter_organisations(params, requested)
     params.check()
 
     count = organisations.count()
@@ -96,6 +102,8 @@ def list_organisations(request):
     if page.offset < count:
         if sort in ("title", "-title"):
             ordered = order_by_served_title(organisations, requested, descending=sort == "-title")
+        elif sort == "relevance":
+            ordered = organisations.order_by("-search_rank", "pk")
         else:
             ordered = organisations.order_by(
                 "last_published_at" if sort == "updated" else "-last_published_at", "pk"

@@ -25,6 +25,7 @@ from cms.api.listing import list_response, live_sources, page_request, serve_in_
 from cms.api.params import reject_unknown_params
 from cms.api.problems import Problem
 from cms.api.query import QueryParams
+from cms.search.queries import filter_by_text
 from pages.models import (
     OrganisationPage,
     ServiceClosure,
@@ -174,6 +175,7 @@ SERVICE_FILTERS = (
     "open_now",
     "near",
     "radius_km",
+    "q",
 )
 # A service offered both ways can be visited and reached remotely: it matches either.
 DELIVERY_MATCHES = {
@@ -183,6 +185,7 @@ DELIVERY_MATCHES = {
 }
 SORTS = ("title", "-title", "updated", "-updated", "distance")
 SORT_FIELDS = {
+    "relevance": ("-search_rank",),
     "updated": ("last_published_at",),
     "-updated": ("-last_published_at",),
     "distance": ("distance_km",),
@@ -220,13 +223,15 @@ class FilteredServices:
 
     queryset: object
     nearby: Nearby | None
+    searched: bool
 
 
-def filter_services(params):
+def filter_services(params, language):
     """Read the service filters from `params` (a `QueryParams`) and apply them, in SQL.
 
     Malformed values and unknown slugs are recorded in `params.errors`; the caller calls
-    `params.check()` once it has read its own parameters too.
+    `params.check()` once it has read its own parameters too. `q` searches the text served
+    in `language` (its fallback where untranslated) and ranks by relevance.
     """
     terms = TermLookup()
     terms.add("category", ServiceCategory, params.values("category"), with_children=True)
@@ -248,11 +253,14 @@ def filter_services(params):
             {"field": "open_now", "message": _("Give open_at or open_now, not both.")}
         )
     nearby = Nearby.from_params(params)
+    query = params.text("q")
     term_ids = terms.resolve(params)
     if params.errors:
         return None
 
     services = live_sources(ServicePage)
+    if query:
+        services = filter_by_text(services, language, query)
     if "category" in term_ids:
         services = services.filter(has_term("categories", term_ids["category"]))
     if "target_group" in term_ids:
@@ -280,7 +288,7 @@ def filter_services(params):
         services = services.filter(now_open if open_now else ~now_open)
     if nearby:
         services = nearby.apply(services)
-    return FilteredServices(services, nearby)
+    return FilteredServices(services, nearby, bool(query))
 
 
 LIST_FIELDS = (
@@ -351,11 +359,13 @@ def list_services(request):
     params = QueryParams(request, (*SERVICE_FILTERS, "sort"), paginated=True)
     page = page_request(request)
     sort = params.choice("sort", SORTS)
-    filtered = filter_services(params)
+    filtered = filter_services(params, requested)
     if sort == "distance" and "near" not in request.GET:
         params.errors.append({"field": "sort", "message": _("Sorting by distance needs near.")})
     params.check()
-    sort = sort or ("distance" if filtered.nearby else "title")
+    # Without a sort: by relevance when searching, else nearest first, else by title.
+    default_sort = "relevance" if filtered.searched else "distance" if filtered.nearby else "title"
+    sort = sort or default_sort
 
     services = filtered.queryset
     count = services.count()

@@ -7,7 +7,7 @@ from cms.api.caching import _request_key, current_version, invalidate_responses
 from snippets.models import ServiceCategory
 from tests.factories import category, english, make_organisation, make_service, translate_page
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.response_cache]
 
 TAXONOMY = "/api/v1/taxonomies/categories"
 

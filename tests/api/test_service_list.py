@@ -444,3 +444,45 @@ def test_the_stored_response_of_a_filtered_list(client, organisation, contract):
         response.json(),
         {service.pk: "<service>", organisation.pk: "<organisation>"},
     )
+
+
+# --- Text search (q) ---------------------------------------------------------------
+
+
+def test_q_searches_the_served_language_and_ranks_by_relevance(client, site_tree):
+    """A title match ranks above a summary match; English searches the English text."""
+    organisation = make_organisation()
+    translate_page(organisation, "en")
+    in_title = make_service(organisation, title="Παιδικός σταθμός", summary="Για όλους.")
+    in_summary = make_service(organisation, title="Κέντρο ημέρας", summary="Δίπλα στον σταθμό.")
+    make_service(organisation, title="Νομική βοήθεια", summary="Άσυλο.")
+    translate_page(in_title, "en", title="Day nursery", summary="For everyone.")
+
+    greek = client.get("/api/v1/services?q=σταθμος").json()
+    english = client.get("/api/v1/services?q=nursery&lang=en").json()
+
+    assert [item["id"] for item in greek["results"]] == [in_title.pk, in_summary.pk]
+    assert [item["id"] for item in english["results"]] == [in_title.pk]
+
+
+def test_q_combines_with_filters_and_a_blank_q_filters_nothing(client, site_tree):
+    organisation = make_organisation()
+    make_service(organisation, title="Κέντρο υγείας", is_free=True)
+    make_service(organisation, title="Ιδιωτική υγεία", is_free=False)
+
+    free = client.get("/api/v1/services?q=υγεια&free=true").json()
+    blank = client.get("/api/v1/services?q=%20").json()
+
+    assert [item["title"] for item in free["results"]] == ["Κέντρο υγείας"]
+    assert blank["count"] == 2
+
+
+def test_q_finds_organisations(client, site_tree):
+    make_organisation(title="Γιατροί του Κόσμου")
+    make_organisation(title="Πράξις")
+
+    body = client.get("/api/v1/organisations?q=γιατροι").json()
+    blank = client.get("/api/v1/organisations?q=%20").json()
+
+    assert [item["title"] for item in body["results"]] == ["Γιατροί του Κόσμου"]
+    assert blank["count"] == 2

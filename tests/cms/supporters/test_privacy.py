@@ -16,12 +16,12 @@ from .conftest import make_need, post_sign_up, sign_up_body
 
 pytestmark = pytest.mark.django_db
 
-NAME = "Zaphod Beeblebrox-7731"
-EMAIL = "zaphod7731@example.org"
+NAME = "Zaphod Beeblebrox-Qx7731q"
+EMAIL = "zaphodQx7731q@example.org"
 PHONE = "+30 699 773 1000"
-MESSAGE = "Marker message 7731 about my old towels"
-NOTE = "Zaphod7731 prefers Saturdays"
-MARKERS = (NAME, EMAIL, PHONE, MESSAGE, NOTE, "Zaphod", "7731")
+MESSAGE = "Marker message Qx7731q about my old towels"
+NOTE = "ZaphodQx7731q prefers Saturdays"
+MARKERS = (NAME, EMAIL, PHONE, MESSAGE, NOTE, "Zaphod", "Qx7731q")
 
 
 def sign_up_and_confirm(client):

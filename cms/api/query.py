@@ -49,10 +49,15 @@ class QueryParams:
     def check(self):
         """Raise one 400 problem naming every malformed parameter read so far."""
         if self.errors:
+            # Endpoints reading a parameter twice (the map's layers) report it once.
+            first = {}
+            for error in self.errors:
+                first.setdefault(error["field"], error)
+            unique = list(first.values())
             raise Problem(
                 400,
                 _("Invalid query parameters."),
-                errors=self.errors,
+                errors=unique,
                 problem_type="validation-error",
             )
 

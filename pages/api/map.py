@@ -6,8 +6,8 @@ leaves that kind out (filters combine with AND, and such an item cannot match it
 `kind=` picks kinds by name. Features are read with one query per layer, as plain rows:
 no pagination, nothing per row but building the feature.
 
-Adding a kind (action occurrences, once `pages/api/actions.py` has its filters) is one
-more `Layer` in `LAYERS`.
+Services are one point each; actions one point per upcoming occurrence with a place
+(the actions list's filters apply: `from`, `to`, `district`, `near` ...).
 """
 
 from collections.abc import Callable
@@ -18,10 +18,12 @@ from django.http import HttpResponse
 from ninja import Router
 
 from cms.api.language import language_fields, requested_language
+from cms.api.listing import serve_in_language
 from cms.api.query import QueryParams
-from pages.models import ServicePage
+from pages.models import ActionPage, ServicePage
 from snippets.models import ServiceCategory
 
+from .actions import ACTION_FILTER_PARAMS, read_action_filters, upcoming_occurrences
 from .filtering import choices, pick_served_title, served_titles
 from .services import SERVICE_FILTERS, filter_services
 
@@ -91,15 +93,53 @@ def _service_features(params, requested):
     return features
 
 
-LAYERS = (Layer("service", SERVICE_FILTERS, _service_features),)
+def _action_features(params, requested):
+    filters = read_action_filters(params)
+
+    def features():
+        rows = list(
+            upcoming_occurrences(filters)
+            .filter(latitude__isnull=False, longitude__isnull=False)
+            .order_by("start", "pk")
+            .values_list("pk", "page_id", "longitude", "latitude", "start", "district__number")
+        )
+        sources = list(
+            ActionPage.objects.filter(pk__in={row[1] for row in rows}).only(
+                "title", "translation_key"
+            )
+        )
+        served = {item.source.pk: item for item in serve_in_language(sources, requested)}
+        for occurrence_id, action_id, longitude, latitude, start, district in rows:
+            action = served[action_id]
+            item = feature(
+                "action",
+                action_id,
+                action.page.title,
+                longitude,
+                latitude,
+                start=start.isoformat(),
+                district=district,
+            )
+            # An action has a point per occurrence: the feature's id names the occurrence.
+            item["id"] = f"action-{action_id}-{occurrence_id}"
+            yield item, action.language
+
+    return features
+
+
+LAYERS = (
+    Layer("service", SERVICE_FILTERS, _service_features),
+    Layer("action", ACTION_FILTER_PARAMS, _action_features),
+)
 KINDS = tuple(layer.kind for layer in LAYERS)
 
 
-@router.get("", summary="Map of services")
+@router.get("", summary="Map of services and actions")
 def map_features(request, response: HttpResponse):
     """A GeoJSON FeatureCollection (coordinates `[longitude, latitude]`) of every live
-    item with coordinates matching the filters: the services list's filters apply;
-    `kind` picks kinds (comma-separated). Not paginated."""
+    item with coordinates matching the filters: services (the services list's filters)
+    and upcoming action occurrences (the actions list's filters); a filter only one kind
+    has leaves the other out; `kind` picks kinds (comma-separated). Not paginated."""
     requested = requested_language(request)
     all_filters = {name for layer in LAYERS for name in layer.filters}
     params = QueryParams(request, (*sorted(all_filters), "kind"))

@@ -1,12 +1,17 @@
-"""GET /api/v1/map: a GeoJSON FeatureCollection of the services the list would give."""
+"""GET /api/v1/map: a GeoJSON FeatureCollection of the services and upcoming action
+occurrences the lists would give."""
+
+import datetime
 
 import pytest
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from tests.factories import (
     PAGRATI,
     SYNTAGMA,
     category,
+    make_action,
     make_organisation,
     make_service,
     translate_page,
@@ -124,17 +129,19 @@ def test_bad_parameters_are_400_problems(client, site_tree, query, field):
     assert field in {error["field"] for error in response.json()["errors"]}
 
 
-@pytest.mark.parametrize(("requested", "queries"), [("el", 4), ("en", 5)])
+@pytest.mark.parametrize(("requested", "queries"), [("el", 7), ("en", 10)])
 def test_the_same_queries_for_any_number_of_features(
     client, organisation, requested, queries, django_assert_num_queries
 ):
     """View restrictions (and for translations theirs), the main categories, the
-    features: the same queries however many features there are."""
+    features of each kind: the same queries however many features there are."""
+    translate_page(organisation, "en")
     for count in (2, 5):
-        while len(feature_ids(get(client))) < count:
+        while len(feature_ids(get(client))) < 2 * count:
             translate_page(make_service(organisation), "en")
+            translate_page(make_action(organisation), "en")
         with django_assert_num_queries(queries):
-            assert len(feature_ids(get(client, lang=requested))) == count
+            assert len(feature_ids(get(client, lang=requested))) == 2 * count
 
 
 def test_the_stored_response_of_the_map(client, organisation, contract):
@@ -147,3 +154,41 @@ def test_the_stored_response_of_the_map(client, organisation, contract):
     body = response.json()
     assert body["features"][0].pop("id") == f"service-{service.pk}"
     contract("map-el", body, {service.pk: "<service>"})
+
+
+def test_actions_have_a_point_per_upcoming_occurrence_with_a_place(client, organisation):
+    """Past occurrences and occurrences without a place are left out; each point names
+    its occurrence, and the actions list's filters apply to actions."""
+    now = timezone.now()
+    action = make_action(
+        organisation,
+        occurrences=[
+            {"start": now + datetime.timedelta(days=2)},
+            {"start": now + datetime.timedelta(days=9)},
+            {"start": now - datetime.timedelta(days=9)},
+            {"start": now + datetime.timedelta(days=3), "latitude": None, "longitude": None},
+        ],
+        title="Γιορτή",
+    )
+    service = make_service(organisation)
+
+    body = get(client).json()
+    actions = [item for item in body["features"] if item["properties"]["kind"] == "action"]
+    later = get(client, **{"from": (now + datetime.timedelta(days=5)).isoformat()})
+    free_only = get(client, free="true")
+
+    assert [item["properties"]["id"] for item in actions] == [action.pk, action.pk]
+    assert len({item["id"] for item in actions}) == 2
+    assert actions[0]["properties"]["title"] == "Γιορτή"
+    assert actions[0]["geometry"]["coordinates"] == [float(SYNTAGMA[1]), float(SYNTAGMA[0])]
+    assert feature_ids(later) == [action.pk]  # `from` is an action filter: services out
+    # `free` is a service filter: actions out.
+    assert {item["properties"]["kind"] for item in free_only.json()["features"]} == {"service"}
+    assert service.pk in [item["properties"]["id"] for item in body["features"]]
+
+
+def test_a_bad_shared_filter_is_reported_once(client, organisation):
+    response = get(client, district="9")
+
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["district"]

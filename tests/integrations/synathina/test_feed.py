@@ -72,7 +72,7 @@ def test_a_revoked_key_is_refused(client):
     key.refresh_from_db()
     assert key.last_used_at is not None
     key.revoke()
-    response = client.get(FEED, **authorization)
+    response = client.get(FEED, HTTP_ACCEPT_LANGUAGE="en", **authorization)
     assert response.status_code == 401
     assert response.json()["title"] == "Unknown or revoked API key."
 

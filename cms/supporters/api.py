@@ -24,8 +24,9 @@ from cms.api.abuse import (
     refuse_filled_honeypot,
 )
 from cms.api.language import fallback_chain, language_fields, requested_language
-from cms.api.params import reject_unknown_params
+from cms.api.listing import page_request, page_url
 from cms.api.problems import Problem
+from cms.api.query import QueryParams
 from pages.models import ActionOccurrence
 
 from . import emails
@@ -34,8 +35,6 @@ from .schemas import SignUpAccepted, SupporterIn
 from .signup import InvalidSignUp, confirm, store_sign_up, supporter_for_token
 
 MAX_BODY_BYTES = 32 * 1024
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 
 supporters_router = Router(tags=["supporters"])
 needs_router = Router(tags=["needs"])
@@ -113,28 +112,7 @@ def confirm_sign_up(request, token: str):
 # --- Needs ---------------------------------------------------------------------------
 
 NEED_FILTERS = ("support_type", "district", "organisation")
-PAGING = ("page", "page_size")
-
-
-def _whole_number(request, name, *, default=None, maximum=None):
-    text = request.GET.get(name)
-    if text is None:
-        return default
-    if not (text.isascii() and text.isdigit()) or int(text) < 1 or int(text) >= 2**31:
-        raise Problem(
-            400,
-            _("Invalid query parameter."),
-            errors=[{"field": name, "message": _("Enter a whole number from 1.")}],
-            problem_type=VALIDATION_ERROR,
-        )
-    if maximum is not None and int(text) > maximum:
-        raise Problem(
-            400,
-            _("Invalid query parameter."),
-            errors=[{"field": name, "message": _("At most %(maximum)d.") % {"maximum": maximum}}],
-            problem_type=VALIDATION_ERROR,
-        )
-    return int(text)
+MAX_ID = 2**31 - 1  # the id columns' range
 
 
 def public_needs(today=None):
@@ -205,12 +183,6 @@ def need_data(need, titles):
     }
 
 
-def _page_url(request, page):
-    query = request.GET.copy()
-    query["page"] = page
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-
 @needs_router.get("", url_name="needs", summary="Organisations' open needs")
 def list_needs(request):
     """Open, moderated needs of live organisations, newest first, in pages.
@@ -221,15 +193,13 @@ def list_needs(request):
     descriptions are as the organisation wrote them.
     """
     requested = requested_language(request)
-    reject_unknown_params(request, (*NEED_FILTERS, *PAGING))
-    filters = {name: _whole_number(request, name) for name in NEED_FILTERS}
-    page = _whole_number(request, "page", default=1)
-    page_size = _whole_number(
-        request, "page_size", default=DEFAULT_PAGE_SIZE, maximum=MAX_PAGE_SIZE
-    )
+    params = QueryParams(request, NEED_FILTERS, paginated=True)
+    filters = {name: params.integer(name, minimum=1, maximum=MAX_ID) for name in NEED_FILTERS}
+    params.check()
+    page = page_request(request)
     needs = _filtered(public_needs(), **filters)
     count = needs.count()
-    start = (page - 1) * page_size
+    start = page.offset
     if start and start >= count:
         raise Problem(404, _("There is no such page."))
     rows = list(
@@ -242,13 +212,13 @@ def list_needs(request):
                 queryset=ActionOccurrence.objects.select_related("district"),
             )
         )
-        .order_by("-created_at", "-pk")[start : start + page_size]
+        .order_by("-created_at", "-pk")[start : start + page.size]
     )
     titles = _titles(rows, fallback_chain(requested))
     return {
         "count": count,
-        "next": _page_url(request, page + 1) if start + page_size < count else None,
-        "previous": _page_url(request, page - 1) if page > 1 else None,
+        "next": page_url(request, page.number + 1) if start + page.size < count else None,
+        "previous": page_url(request, page.number - 1) if page.number > 1 else None,
         **language_fields(requested, requested),
         "results": [need_data(need, titles) for need in rows],
     }

@@ -8,13 +8,12 @@ approved, can invite the contact persons again).
 
 import logging
 import smtplib
-from functools import partial
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.shortcuts import redirect
-from django.urls import re_path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
@@ -23,6 +22,8 @@ from wagtail.admin import messages
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import HistoryView, InspectView, InstanceSpecificView
+
+from cms.modeladmin_actions import ActionViewsMixin
 
 from .decisions import (
     RegistrationAlreadyDecided,
@@ -303,7 +304,7 @@ class ResendInvitationsView(RegistrationActionView):
         return redirect(self.inspect_url)
 
 
-class OrganisationRegistrationAdmin(ModelAdmin):
+class OrganisationRegistrationAdmin(ActionViewsMixin, ModelAdmin):
     model = OrganisationRegistration
     menu_label = _("Registrations")
     menu_icon = "form"
@@ -352,20 +353,6 @@ class OrganisationRegistrationAdmin(ModelAdmin):
         return format_html(
             '<span class="w-status w-status--primary">{}</span>', gettext("possible duplicate")
         )
-
-    def action_view(self, view_class, request, instance_pk):
-        return view_class.as_view(model_admin=self, instance_pk=instance_pk)(request)
-
-    def get_admin_urls_for_registration(self):
-        action_urls = tuple(
-            re_path(
-                self.url_helper.get_action_url_pattern(action),
-                partial(self.action_view, view_class),
-                name=self.url_helper.get_action_url_name(action),
-            )
-            for action, view_class in self.action_views.items()
-        )
-        return super().get_admin_urls_for_registration() + action_urls
 
 
 registrations_admin = OrganisationRegistrationAdmin()

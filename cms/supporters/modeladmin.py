@@ -16,7 +16,6 @@ so does every export; exports are offered to those with the export permission on
 import json
 import logging
 import smtplib
-from functools import partial
 
 from django import forms
 from django.contrib import admin
@@ -27,13 +26,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import re_path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
-from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import EditView, IndexView, InspectView, InstanceSpecificView
+
+from cms.modeladmin_actions import ActionButtonHelper, ActionViewsMixin
 
 from .api import public_needs
 from .matching import MatchRefused, move_match, record_match, suggest_supporters, support_offers_for
@@ -99,13 +99,12 @@ class AuditedEditView(EditView):
         return super().get_context_data(**kwargs)
 
 
-class BackOfficeAdmin(ModelAdmin):
+class BackOfficeAdmin(ActionViewsMixin, ModelAdmin):
     """Listing, inspect view and exports, audited; extra views by action name."""
 
     index_view_class = AuditedIndexView
     inspect_view_class = AuditedInspectView
     inspect_view_enabled = True
-    action_views = {}
     export_fields = ()
 
     @property
@@ -118,41 +117,6 @@ class BackOfficeAdmin(ModelAdmin):
 
     def get_list_export(self, request):
         return self.export_fields if may_export(request.user) else ()
-
-    def action_view(self, view_class, request, instance_pk):
-        return view_class.as_view(model_admin=self, instance_pk=instance_pk)(request)
-
-    def get_admin_urls_for_registration(self):
-        return super().get_admin_urls_for_registration() + tuple(
-            re_path(
-                self.url_helper.get_action_url_pattern(action),
-                partial(self.action_view, view_class),
-                name=self.url_helper.get_action_url_name(action),
-            )
-            for action, view_class in self.action_views.items()
-        )
-
-
-class ActionButtonHelper(ButtonHelper):
-    """Adds a button per `extra_buttons` entry: (action, label, permission check)."""
-
-    extra_buttons = ()
-
-    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, **kwargs):
-        buttons = super().get_buttons_for_obj(
-            obj, exclude=exclude, classnames_add=classnames_add, **kwargs
-        )
-        for action, label, allowed in self.extra_buttons:
-            if allowed(self.request.user, obj):
-                buttons.append(
-                    {
-                        "url": self.url_helper.get_action_url(action, quote(obj.pk)),
-                        "label": str(label),
-                        "classname": self.finalise_classname(list(classnames_add or [])),
-                        "title": str(label),
-                    }
-                )
-        return buttons
 
 
 class ConfirmedFilter(SimpleListFilter):
@@ -191,21 +155,6 @@ class SupporterPermissionHelper(PermissionHelper):
 
     def user_can_erase(self, user, obj):
         return obj.erased_at is None and user.has_perm(f"supporters.{ERASE_CODENAME}")
-
-
-class SupporterButtonHelper(ActionButtonHelper):
-    extra_buttons = (
-        (
-            "export",
-            _("Export data"),
-            lambda user, obj: SupporterPermissionHelper(Supporter).user_can_export(user, obj),
-        ),
-        (
-            "erase",
-            _("Erase"),
-            lambda user, obj: SupporterPermissionHelper(Supporter).user_can_erase(user, obj),
-        ),
-    )
 
 
 class ExportSupporterView(InstanceSpecificView):
@@ -259,7 +208,7 @@ class SupporterAdmin(BackOfficeAdmin):
     menu_label = _("Supporters")
     menu_icon = "group"
     permission_helper_class = SupporterPermissionHelper
-    button_helper_class = SupporterButtonHelper
+    button_helper_class = ActionButtonHelper
     edit_view_class = AuditedEditView
     form_fields_exclude = (
         "email",
@@ -307,6 +256,10 @@ class SupporterAdmin(BackOfficeAdmin):
     )
     export_filename = "supporters"
     action_views = {"export": ExportSupporterView, "erase": EraseSupporterView}
+
+    def action_buttons(self, user, supporter):
+        yield "export", _("Export data"), self.permission_helper.user_can_export(user, supporter)
+        yield "erase", _("Erase"), self.permission_helper.user_can_erase(user, supporter)
 
     def supporters_shown(self, rows):
         return list(rows)
@@ -383,12 +336,6 @@ class MatchingView(InstanceSpecificView):
         return redirect(request.path)
 
 
-class NeedButtonHelper(ActionButtonHelper):
-    extra_buttons = (
-        ("matching", _("Find supporters"), lambda user, obj: user.has_perm("supporters.add_match")),
-    )
-
-
 class OnFilter(SimpleListFilter):
     title = _("need of")
     parameter_name = "on"
@@ -418,7 +365,7 @@ class NeedMatchingAdmin(BackOfficeAdmin):
     menu_label = _("Matching")
     menu_icon = "resubmit"
     permission_helper_class = ReadOnlyPermissionHelper
-    button_helper_class = NeedButtonHelper
+    button_helper_class = ActionButtonHelper
     inspect_view_enabled = False
     list_display = ("__str__", "support_type", "needed_until", "match_count")
     list_filter = (OnFilter, "support_type")
@@ -436,6 +383,9 @@ class NeedMatchingAdmin(BackOfficeAdmin):
     )
     export_filename = "needs"
     action_views = {"matching": MatchingView}
+
+    def action_buttons(self, user, need):
+        yield "matching", _("Find supporters"), user.has_perm("supporters.add_match")
 
     def get_queryset(self, request):
         return public_needs().annotate(matches_count=Count("matches"))

@@ -5,22 +5,21 @@ Everything modeladmin-specific lives in this module, so that it can be swapped f
 Wagtail's own `ModelViewSet` without touching the rest of the app.
 """
 
-from functools import partial
-
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import quote
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import re_path, reverse
+from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
-from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import CreateView, InstanceSpecificView
+
+from cms.modeladmin_actions import ActionButtonHelper, ActionViewsMixin
 
 from .delivery import retry_dead_letter
 from .models import Notification, PartnerApiKey
@@ -58,45 +57,6 @@ class ConfirmActionView(InstanceSpecificView):
         if self.applies(self.instance):
             self.act()
         return redirect(self.index_url)
-
-
-class ActionViewsMixin:
-    """Registers `action_views` ({url action name: view class}) next to modeladmin's own."""
-
-    action_views = {}
-
-    def action_view(self, view_class, request, instance_pk):
-        return view_class.as_view(model_admin=self, instance_pk=instance_pk)(request)
-
-    def get_admin_urls_for_registration(self):
-        return super().get_admin_urls_for_registration() + tuple(
-            re_path(
-                self.url_helper.get_action_url_pattern(action),
-                partial(self.action_view, view_class),
-                name=self.url_helper.get_action_url_name(action),
-            )
-            for action, view_class in self.action_views.items()
-        )
-
-
-class ActionButtonHelper(ButtonHelper):
-    """Adds a button for each of the model admin's `action_buttons` that applies."""
-
-    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, **kwargs):
-        buttons = super().get_buttons_for_obj(
-            obj, exclude=exclude, classnames_add=classnames_add, **kwargs
-        )
-        for action, label, may in self.view.model_admin.action_buttons(self.request.user, obj):
-            if may:
-                buttons.append(
-                    {
-                        "url": self.url_helper.get_action_url(action, quote(obj.pk)),
-                        "label": label,
-                        "classname": self.finalise_classname(list(classnames_add or [])),
-                        "title": label,
-                    }
-                )
-        return buttons
 
 
 # --- Partner API keys ---------------------------------------------------------------------

@@ -25,6 +25,8 @@ class BenchConfig:
     workers: int
     threads: int
     port: int
+    scenarios: frozenset  # keys to run, e.g. {"a", "h"}; empty: all of them
+    reuse_database: bool
 
     @classmethod
     def from_environment(cls):
@@ -41,4 +43,11 @@ class BenchConfig:
             workers=_int("BENCH_WORKERS", 2),
             threads=_int("BENCH_THREADS", 4),
             port=_int("BENCH_PORT", 8765),
+            scenarios=frozenset(
+                key.strip().lower()
+                for key in os.environ.get("BENCH_SCENARIOS", "").split(",")
+                if key.strip()
+            ),
+            # Keep the database and the data already generated (iterating on one endpoint).
+            reuse_database=os.environ.get("BENCH_REUSE_DATABASE", "") == "1",
         )

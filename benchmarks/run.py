@@ -31,7 +31,7 @@ def timed(timings, name):
     print(f"… {name}: {timings[name]:.0f} s", flush=True)
 
 
-def recreate_database():
+def recreate_database(*, reuse):
     database = settings.DATABASES["default"]
     if "bench" not in database["NAME"]:
         sys.exit(f"Refusing to rebuild {database['NAME']!r}: its name must contain 'bench'.")
@@ -43,6 +43,11 @@ def recreate_database():
         port=database.get("PORT") or None,
         autocommit=True,
     ) as admin:
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [database["NAME"]]
+        ).fetchone()
+        if exists and reuse:
+            return
         admin.execute(f'DROP DATABASE IF EXISTS "{database["NAME"]}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{database["NAME"]}"')
 
@@ -105,6 +110,8 @@ def run_all(server, config, scenarios):
     etag = server.etag(path)
     outcomes = []
     for scenario in scenarios:
+        if config.scenarios and scenario.key not in config.scenarios:
+            continue
         if scenario.key == "f":
             scenario.paths, scenario.name = [path], f"repeated {path.split('?')[0]}, cached"
         if scenario.key == "f2":
@@ -120,7 +127,7 @@ def main():
     config = BenchConfig.from_environment()
     timings = {}
     with timed(timings, "database and taxonomies"):
-        recreate_database()
+        recreate_database(reuse=config.reuse_database)
         call_command("migrate", verbosity=0)
         call_command("load_taxonomies", verbosity=0)
     outcomes, list_by_size = [], {}
@@ -135,8 +142,10 @@ def main():
             if services == config.services:
                 with timed(timings, "scenarios (a) to (h)"):
                     outcomes = run_all(server, config, scenarios)
-                list_by_size[services] = outcomes[0]
-            else:
+                for outcome in outcomes:
+                    if outcome.key == "a":
+                        list_by_size[services] = outcome
+            elif not config.scenarios or "a" in config.scenarios:
                 list_by_size[services] = measure(server, config, scenarios[0])
     timings["load average at end"] = os.getloadavg()[0]
     print()

@@ -200,8 +200,7 @@ def list_needs(request):
     needs = _filtered(public_needs(), **filters)
     count = needs.count()
     start = page.offset
-    if start and start >= count:
-        raise Problem(404, _("There is no such page."))
+    # Past the last page the slice is empty: an empty page, as every other list answers.
     rows = list(
         needs.select_related(
             "organisation__district", "service__district", "action", "support_type"

@@ -147,10 +147,15 @@ def test_bad_parameters_are_problems(client, query, field, status):
     assert [error["field"] for error in response.json()["errors"]] == [field]
 
 
-def test_a_page_past_the_end_is_not_found(client, organisation):
+def test_a_page_past_the_end_is_empty_like_every_list(client, organisation):
     make_need(organisation)
 
-    assert client.get(NEEDS_URL, {"page": 2}).status_code == 404
+    response = client.get(NEEDS_URL, {"page": 2})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["count"], body["results"], body["next"]) == (1, [], None)
+    assert body["previous"].endswith("page=1")
 
 
 def test_the_number_of_queries_does_not_grow_with_the_page(client, django_assert_max_num_queries):

@@ -323,3 +323,15 @@ class PartnerActionWriter:
 
 def _paragraph(template, team):
     return f"<p>{escape(template.format(team=team), quote=False)}</p>" if team else ""
+
+
+def managed_by_pull(page):
+    """Whether the pull owns `page` (in any locale): a partner action or the synAthina
+    organisation they live under. Nobody edits those in the admin (decision 68)."""
+    page_class = page.specific_class
+    if page_class is not None and issubclass(page_class, ActionPage):
+        return ActionPage.objects.filter(pk=page.pk, source=ActionPage.Source.SYNATHINA).exists()
+    if page_class is OrganisationPage:
+        partner = find_partner_organisation()
+        return partner is not None and page.translation_key == partner.translation_key
+    return False

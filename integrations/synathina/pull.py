@@ -20,7 +20,8 @@ from html import escape
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Locale
+from wagtail.models import Locale, ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from cms.content_translation import translate
 from pages.models import ActionOccurrence, ActionPage, OrganisationIndexPage, OrganisationPage
@@ -165,6 +166,13 @@ def _record(report, started_at):
 
 @transaction.atomic
 def apply(plan, progress=None):
+    # Each page is saved several times on its way to being published and translated; its
+    # references are indexed once, when it is written (as the demo loader does).
+    with disable_reference_index_auto_update():
+        _apply(plan, progress)
+
+
+def _apply(plan, progress):
     writer = PartnerActionWriter()
     done = 0
 
@@ -224,7 +232,9 @@ def ensure_partner_organisation():
     strings = {PARTNER_SLUG: PARTNER_SLUG}
     for texts in PARTNER.values():
         strings[texts["el"]] = texts["en"]
-    translate(organisation, _english(), strings)
+    translation = translate(organisation, _english(), strings)
+    ReferenceIndex.create_or_update_for_object(organisation)
+    ReferenceIndex.create_or_update_for_object(translation)
     return organisation
 
 
@@ -258,7 +268,9 @@ class PartnerActionWriter:
             self.parent.add_child(instance=page)
         page.save_revision().publish()
         page = ActionPage.objects.get(pk=page.pk)
-        translate(page, self.english, self._english_strings(page, action))
+        translation = translate(page, self.english, self._english_strings(page, action))
+        ReferenceIndex.create_or_update_for_object(page)
+        ReferenceIndex.create_or_update_for_object(translation)
         record.page = page
         record.content_hash = action.content_hash()
         record.in_feed = True

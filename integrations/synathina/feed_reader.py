@@ -30,8 +30,11 @@ ATHENS = ZoneInfo("Europe/Athens")
 REFUGEES_AND_IMMIGRANTS = 12  # synAthina's thematic area id
 FEED_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 COORDINATE_PLACES = Decimal("0.000001")  # the six decimals ActionOccurrence stores
+# The lengths of the fields they go to: longer text is cut, a longer link is refused.
 SUBTITLE_MAX_LENGTH = 200
 TITLE_MAX_LENGTH = 255
+ADDRESS_MAX_LENGTH = 255
+URL_MAX_LENGTH = 200
 # The two documents are fetched a moment apart, so an action published or unpublished in
 # between is in only one of them; more than this share (or this many) is not a race.
 MAX_LANGUAGE_MISMATCH = 0.1
@@ -118,7 +121,13 @@ def web_address(value, name):
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise FeatureError(f"{name}: {value!r} is not a web address")
+    if len(value) > URL_MAX_LENGTH:
+        raise FeatureError(f"{name}: longer than {URL_MAX_LENGTH} characters")
     return value
+
+
+def _cut(value, length):
+    return Truncator(value).chars(length)
 
 
 @dataclass(frozen=True)
@@ -155,11 +164,11 @@ def read_feature(raw):
         url=web_address(raw.get("url"), "url"),
         slug=text(raw.get("slug"), "slug", required=False),
         team_name=text(raw.get("team_name"), "team_name", required=False),
-        short_description=Truncator(text(raw.get("content"), "content", required=False)).chars(
-            SHORT_DESCRIPTION_MAX_LENGTH
+        short_description=_cut(
+            text(raw.get("content"), "content", required=False), SHORT_DESCRIPTION_MAX_LENGTH
         ),
-        title=Truncator(text(raw.get("title"), "title")).chars(TITLE_MAX_LENGTH),
-        address=text(raw.get("address"), "address", required=False),
+        title=_cut(text(raw.get("title"), "title"), TITLE_MAX_LENGTH),
+        address=_cut(text(raw.get("address"), "address", required=False), ADDRESS_MAX_LENGTH),
         start=start,
         end=end,
         latitude=latitude,
@@ -264,7 +273,7 @@ class PartnerAction:
         """Each occurrence's subtitle: its own title where it differs from the action's."""
         main = self.greek[self._title_position()].title
         return [
-            feature.title if greek.title != main else ""
+            _cut(feature.title, SUBTITLE_MAX_LENGTH) if greek.title != main else ""
             for greek, feature in zip(self.greek, self._features(language), strict=True)
         ]
 

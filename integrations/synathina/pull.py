@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from html import escape
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale, ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from cms.content_translation import translate
+from cms.content_translation import MissingSourceString, translate
 from pages.models import ActionOccurrence, ActionPage, OrganisationIndexPage, OrganisationPage
 from snippets.models import OrganisationType, ThematicArea
 
@@ -136,12 +137,19 @@ def pull(*, dry_run=False, progress=None, client=None):
     if dry_run:
         return report
     try:
-        apply(plan, progress)
+        failed = apply(plan, progress)
     except Exception as error:
         report.ok, report.error = False, f"{type(error).__name__}: {error}"
         report.created = report.updated = report.removed = 0
         _record(report, started_at)
         raise
+    for action_id, problem in failed.items():
+        report.problems.append(problem)
+        report.skipped += 1
+        if any(action.action_id == action_id for action in plan.create):
+            report.created -= 1
+        else:
+            report.updated -= 1
     return _record(report, started_at)
 
 
@@ -166,14 +174,19 @@ def _record(report, started_at):
 
 @transaction.atomic
 def apply(plan, progress=None):
+    """Write the plan; returns {synAthina id: problem} of the actions that could not be
+    written (their changes undone, as for a bad feature)."""
     # Each page is saved several times on its way to being published and translated; its
     # references are indexed once, when it is written (as the demo loader does).
     with disable_reference_index_auto_update():
-        _apply(plan, progress)
+        return _apply(plan, progress)
 
 
 def _apply(plan, progress):
-    writer = PartnerActionWriter()
+    writes = [(ImportedAction(synathina_id=a.action_id), a) for a in plan.create] + plan.update
+    # The parent is made outside the savepoints below: one action's failure can't undo it.
+    writer = PartnerActionWriter(ensure_partner_organisation() if writes else None)
+    failed = {}
     done = 0
 
     def step():
@@ -182,16 +195,22 @@ def _apply(plan, progress):
         if progress:
             progress(done, plan.steps)
 
-    for action in plan.create:
-        record = ImportedAction(synathina_id=action.action_id)
-        writer.write(record, action)
-        step()
-    for record, action in plan.update:
-        writer.write(record, action)
+    for record, action in writes:
+        try:
+            with transaction.atomic():
+                writer.write(record, action)
+        except (ValidationError, MissingSourceString) as error:
+            # Text the checks let through but the page refuses: this action only.
+            message = f"not written: {type(error).__name__}: {error}"
+            failed[action.action_id] = {
+                "language": "el", "feature": None, "action_id": action.action_id,
+                "message": message,
+            }  # fmt: skip
         step()
     for record in plan.remove:
         writer.remove(record)
         step()
+    return failed
 
 
 def _greek():
@@ -241,19 +260,13 @@ def ensure_partner_organisation():
 class PartnerActionWriter:
     """Writes partner action pages: the Greek page published, then its English translation."""
 
-    def __init__(self):
+    def __init__(self, parent):
+        self.parent = parent
         self.english = _english()
         self.areas = {
             area.synathina_id: area
             for area in ThematicArea.objects.filter(locale=_greek(), synathina_id__isnull=False)
         }
-        self._parent = None
-
-    @property
-    def parent(self):
-        if self._parent is None:
-            self._parent = ensure_partner_organisation()
-        return self._parent
 
     def write(self, record, action):
         page = record.page.specific if record.page_id else None

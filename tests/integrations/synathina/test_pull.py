@@ -7,9 +7,9 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from integrations.synathina.models import ImportedAction, PullRun
-from integrations.synathina.pull import PARTNER_SLUG, pull
+from integrations.synathina.pull import PARTNER_SLUG, ensure_partner_organisation, pull
 from pages.models import ActionPage
-from tests.factories import KYPSELI, PAGRATI, english
+from tests.factories import KYPSELI, PAGRATI, english, make_action
 
 from .standin import feed_feature
 
@@ -294,3 +294,29 @@ def test_partner_actions_are_served_by_the_api_with_their_link_back(feed, client
     )
     assert detail["occurrences"][0]["start"] == "2027-01-10T10:00:00+02:00"
     assert client.get("/api/v1/actions", {"source": "accmr"}).json()["count"] == 0
+
+
+def test_long_texts_are_cut_to_their_fields_and_a_long_link_is_a_problem(feed):
+    feed.action(9101, [{}, {"title": "Υπότιτλος " * 40}], address="Οδός " * 80)
+    feed.action(9102, url="https://www.synathina.gr/el/" + "δράση-" * 40)
+    report = pull()
+    assert (report.created, report.skipped) == (1, 1)
+    page = _page(9101)
+    subtitles = [row.subtitle for row in page.occurrences.all()]
+    assert max(len(subtitle) for subtitle in subtitles) == 200
+    assert all(len(row.address) == 255 for row in page.occurrences.all())
+    assert report.problems[0]["message"] == "url: longer than 200 characters"
+
+
+def test_an_action_the_page_refuses_is_skipped_and_the_others_written(feed):
+    # A page already holding the slug the import would give (made by hand, not by the pull).
+    make_action(ensure_partner_organisation(), slug="9101-action-9101")
+    feed.action(9101)
+    feed.action(9102)
+    report = pull()
+    assert report.ok
+    assert (report.created, report.skipped) == (1, 1)
+    assert report.problems[0]["action_id"] == 9101
+    assert report.problems[0]["message"].startswith("not written: ValidationError")
+    assert not ImportedAction.objects.filter(synathina_id=9101).exists()
+    assert _page(9102).live

@@ -143,10 +143,11 @@ def pull(*, dry_run=False, progress=None, client=None):
         report.created = report.updated = report.removed = 0
         _record(report, started_at)
         raise
+    new_ids = {action.action_id for action in plan.create}
     for action_id, problem in failed.items():
         report.problems.append(problem)
         report.skipped += 1
-        if any(action.action_id == action_id for action in plan.create):
+        if action_id in new_ids:
             report.created -= 1
         else:
             report.updated -= 1

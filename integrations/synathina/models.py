@@ -149,3 +149,67 @@ class Notification(models.Model):
             "action_id": self.action_id,
             "modified": self.modified.isoformat(),
         }
+
+
+class PullRun(models.Model):
+    """One pull of synAthina's public feed (`sync_synathina --pull`), kept for the status page.
+
+    A failed run changed nothing: `error` says why. A run that succeeded may still have
+    left some actions untouched because their features were bad: `problems` lists them.
+    """
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    removed = models.PositiveIntegerField(_("removed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped = models.PositiveIntegerField(
+        _("skipped"), default=0, help_text=_("Actions left untouched because of a problem.")
+    )
+    error = models.TextField(_("error"), blank=True)
+    # [{"language", "action_id", "feature", "message"}]: what made actions skipped.
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("synAthina pull")
+        verbose_name_plural = _("synAthina pulls")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_outcome_display()}"
+
+
+class ImportedAction(models.Model):
+    """A synAthina action imported as a partner action page, by synAthina's `action_id`.
+
+    `content_hash` is the hash of what the feeds said last time, so an unchanged action
+    costs no revision; a row is kept when its action leaves the feed (`in_feed` false, the
+    page unpublished), so a returning action gets its page back.
+    """
+
+    synathina_id = models.PositiveIntegerField(_("synAthina action id"), unique=True)
+    page = models.OneToOneField(
+        "pages.ActionPage",
+        verbose_name=_("action page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    content_hash = models.CharField(max_length=64)
+    in_feed = models.BooleanField(_("in the feed"), default=True)
+    imported_at = models.DateTimeField(_("first imported"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("last changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("imported synAthina action")
+        verbose_name_plural = _("imported synAthina actions")
+
+    def __str__(self):
+        return str(self.synathina_id)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from pages.models import ActionPage, OrganisationPage
 
 from .delivery import due
-from .models import Notification, SharedAction
+from .models import ImportedAction, Notification, PullRun, SharedAction
 from .sharing import shareable_actions, source_action_id
 
 RECENT_ERRORS = 10
@@ -24,7 +24,8 @@ def can_see_status(user):
 
 
 def status(request):
-    """Outbox backlog, dead letters, recent errors, last delivery."""
+    """Outbox backlog, dead letters, recent errors, last delivery; the last pull of
+    synAthina's actions, its counts and problems, and recent failed pulls."""
     if not can_see_status(request.user):
         raise PermissionDenied
     outbox = Notification.objects.all()
@@ -42,6 +43,10 @@ def status(request):
         "shared_actions": SharedAction.objects.filter(shared=True).count(),
         "recent_errors": outbox.exclude(last_error="").order_by("-last_attempt_at")[:RECENT_ERRORS],
         "now": timezone.now(),
+        "last_pull": PullRun.objects.first(),
+        "last_successful_pull": PullRun.objects.filter(outcome=PullRun.Outcome.OK).first(),
+        "failed_pulls": PullRun.objects.filter(outcome=PullRun.Outcome.FAILED)[:RECENT_ERRORS],
+        "partner_actions": ImportedAction.objects.filter(in_feed=True).count(),
     }
     return TemplateResponse(request, "synathina/admin/status.html", context)
 

@@ -15,7 +15,7 @@ from integrations.synathina.models import PartnerApiKey
 from pages.site_tree import ensure_site_tree
 from snippets.seed import ensure_locales, install_taxonomies
 
-from .standin import StandIn
+from .standin import StandIn, feed_feature
 
 PROJECT = Path(__file__).resolve().parents[3]
 WEBHOOK_SECRET = "test-webhook-secret"
@@ -51,6 +51,55 @@ def notifying(settings, stand_in):
     """Notifications on, sent to the stand-in, delivered inline after each commit."""
     _configure(settings, stand_in, IMMEDIATE_TASKS)
     return stand_in
+
+
+@pytest.fixture
+def feed(settings, stand_in):
+    """The connector on, reading the stand-in's feed (an empty one until a test serves)."""
+    settings.SYNATHINA_ENABLED = True
+    settings.SYNATHINA_BASE_URL = stand_in.base_url
+    settings.SYNATHINA_WEBHOOK_URL = stand_in.webhook_url
+    settings.SYNATHINA_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.SYNATHINA_TIMEOUT_SECONDS = 0.5
+    settings.TASKS = IMMEDIATE_TASKS
+    return Feed(stand_in)
+
+
+class Feed:
+    """Serves actions in both languages: each Greek feature has an English twin."""
+
+    def __init__(self, stand_in):
+        self.stand_in = stand_in
+        self.actions = {}
+
+    def action(self, action_id, occurrences=({},), *, el=None, en=None, **common):
+        """Put an action in the feed: `occurrences` are per-occurrence field overrides,
+        `common` apply to all, `el`/`en` to one language's features."""
+        features = {"el": [], "en": []}
+        for number, occurrence in enumerate(occurrences):
+            fields = {
+                "date": f"2026-12-{5 + number:02d} 18:00:00",
+                "date_end": f"2026-12-{5 + number:02d} 21:00:00",
+                **common,
+                **occurrence,
+            }
+            for language, own in (("el", el), ("en", en)):
+                features[language].append(
+                    feed_feature(action_id, language=language, **{**fields, **(own or {})})
+                )
+        self.actions[action_id] = features
+        self.publish()
+
+    def drop(self, action_id):
+        del self.actions[action_id]
+        self.publish()
+
+    def publish(self):
+        for language in ("el", "en"):
+            features = [f for action in self.actions.values() for f in action[language]]
+            for position, feature in enumerate(features):
+                feature["id"] = position
+            self.stand_in.serve_feed(language, features)
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """A synAthina stand-in: a real HTTP server on loopback, in the test process.
 
 It serves a public feed (`/actions.php?lang=el|en`) of the features a test gives it
-(`serve_feed`), with faults on demand for the next N requests (`feed_fault`: a status,
-`malformed` JSON, a `truncated` body, `hang`).
+(`serve_feed`; `feed_feature` builds one in synAthina's shape), with faults on demand
+for the next N requests (`feed_fault`: a status, `malformed` JSON, a `truncated` body,
+`hang`, `reset`, `slow` by some seconds).
 
 It receives ACCMR's change notifications as synAthina would: it checks the signature
 and the timestamp, accepts each `event_id` once (a repeat is answered 200 but recorded
@@ -15,6 +16,7 @@ that committed but whose answer was lost.
 
 import hashlib
 import hmac
+import html
 import json
 import socket
 import struct
@@ -39,9 +41,49 @@ class Received:
     at: float = field(default_factory=time.monotonic)
 
 
+def feed_feature(action_id, *, language="el", position=0, **fields):
+    """One feature (occurrence) of synAthina's `actions.php` feed, in its exact shape:
+    latitude first, naive Athens times, HTML-escaped text, `team_id` a string. `fields`
+    override any key; text given here is escaped as synAthina's PHP would."""
+    feature = {
+        "type": "Point",
+        "object_constructor": "Activity",
+        "coordinates": [37.975527, 23.734547],
+        "id": position,
+        "action_id": action_id,
+        "is_featured": False,
+        "slug": f"action-{action_id}",
+        "url": f"https://www.synathina.gr/{language}/actions/action/{action_id}.html",
+        "team_url": f"https://www.synathina.gr/{language}/teams/team/{action_id % 97}.html",
+        "category_id": [12],
+        "category_name": "ΜΕΤΑΝΑΣΤΕΣ &amp; ΠΡΟΣΦΥΓΕΣ",
+        "team_id": str(action_id % 97),
+        "team_name": f"Team {action_id % 97}" if language == "en" else f"Ομάδα {action_id % 97}",
+        "team_members": "<span style='font-size:28px'>1</span><br />μέλος",
+        "address": "Plateia Syntagmatos" if language == "en" else "Πλατεία Συντάγματος",
+        "sponsor_title": "",
+        "date": "2026-12-05 18:00:00",
+        "date_end": "2026-12-05 21:00:00",
+        "dates": "05-12-2026, 18:00 - 21:00",
+        "title": f"Action {action_id}" if language == "en" else f"Δράση {action_id}",
+        "content": "Greek lessons" if language == "en" else "Μαθήματα ελληνικών",
+        "content_img": f"https://www.synathina.gr/images/actions/main_images/{action_id}.jpg",
+        "logo": "",
+        "logo_sponsor": "",
+        "logo_team": "",
+    }
+    for name, value in fields.items():
+        feature[name] = html.escape(value) if isinstance(value, str) and name in ESCAPED else value
+    return feature
+
+
+ESCAPED = {"title", "content", "address", "team_name", "category_name"}
+
+
 class Fault:
-    def __init__(self, kind, *, status=None, seconds=0.0, record_first=False):
+    def __init__(self, kind, *, status=None, seconds=0.0, record_first=False, language=None):
         self.kind = kind
+        self.language = language
         self.status = status
         self.seconds = seconds
         self.record_first = record_first
@@ -116,10 +158,9 @@ class StandIn:
     def accept_then_reset(self, times=1):
         self._add(Fault("reset", record_first=True), times)
 
-    def _next_fault(self, queue=None):
-        queue = self._faults if queue is None else queue
+    def _next_fault(self):
         with self._lock:
-            return queue.pop(0) if queue else None
+            return self._faults.pop(0) if self._faults else None
 
     # --- the public feed -----------------------------------------------------------
 
@@ -131,9 +172,18 @@ class StandIn:
     def serve_feed(self, language, features):
         self.feeds[language] = features
 
-    def feed_fault(self, kind, *, status=None, times=1):
+    def feed_fault(self, kind, *, status=None, seconds=0.0, language=None, times=1):
+        """Misbehave on the next `times` feed requests (in `language` only, if given)."""
+        fault = Fault(kind, status=status, seconds=seconds, language=language)
         with self._lock:
-            self._feed_faults.extend([Fault(kind, status=status)] * times)
+            self._feed_faults.extend([fault] * times)
+
+    def _next_feed_fault(self, language):
+        with self._lock:
+            for position, fault in enumerate(self._feed_faults):
+                if fault.language in (None, language):
+                    return self._feed_faults.pop(position)
+        return None
 
     def _serve_feed(self, handler):
         path, _query_mark, query = handler.path.partition("?")
@@ -144,7 +194,7 @@ class StandIn:
             return self._respond(handler, 404, {"error": "not found"})
         body = json.dumps({"type": "FeatureCollection", "features": self.feeds[language]})
         data = body.encode()
-        fault = self._next_fault(self._feed_faults)
+        fault = self._next_feed_fault(language)
         if fault is None:
             return self._send(handler, 200, data, len(data))
         if fault.kind == "fail":
@@ -159,6 +209,11 @@ class StandIn:
         if fault.kind == "hang":
             self._release.wait()
             return None
+        if fault.kind == "reset":
+            return self._reset(handler)
+        if fault.kind == "slow":
+            time.sleep(fault.seconds)
+            return self._send(handler, 200, data, len(data))
         raise AssertionError(f"unknown feed fault {fault.kind}")
 
     # --- what was received ---------------------------------------------------------
@@ -229,13 +284,14 @@ class StandIn:
             self._release.wait()
             return None
         if fault.kind == "reset":
-            # SO_LINGER 0: close with an RST, as a crashed or killed peer would.
-            handler.connection.setsockopt(
-                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-            )
-            handler.close_connection = True
-            return None
+            return self._reset(handler)
         raise AssertionError(f"unknown fault {fault.kind}")
+
+    @staticmethod
+    def _reset(handler):
+        # SO_LINGER 0: close with an RST, as a crashed or killed peer would.
+        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        handler.close_connection = True
 
     @classmethod
     def _respond(cls, handler, status, body):

@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms.editorial.roles import ensure_coordinators, ensure_organisation_editors
-from integrations.synathina.models import Notification, PartnerApiKey
-from tests.cms.editorial.backoffice import logged_in, member
-from tests.factories import make_action, make_organisation
+from integrations.synathina.models import ImportedAction, Notification, PartnerApiKey
+from integrations.synathina.pull import find_partner_organisation, pull
+from pages.models import ActionPage
+from tests.cms.editorial.backoffice import add_url, logged_in, member
+from tests.factories import english, make_action, make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +109,55 @@ def test_an_editor_sees_their_actions_sync_status(editor, organisation, coordina
     refused = editor.get(reverse("synathina_action_status", args=[other.pk]))
     assert refused.status_code in (302, 403)
     assert "data-sharing-state" not in refused.content.decode()
+
+
+def _refused(client, url, page, method="get", data=None):
+    response = getattr(client, method)(url, data or {}, follow=True)
+    explore = reverse("wagtailadmin_explore", args=[page.get_parent().pk])
+    assert response.redirect_chain[-1][0] == explore, url
+    assert "is imported from synAthina and cannot be changed here" in response.content.decode()
+
+
+def test_imported_pages_are_read_only_in_the_admin(coordinator, feed):
+    feed.action(9101)
+    pull()
+    page = ImportedAction.objects.get().page
+    translation = page.get_translation(english())
+    partner = find_partner_organisation()
+    for target in (page, translation, partner):
+        for view in ("edit", "delete", "copy"):
+            _refused(coordinator, reverse(f"wagtailadmin_pages:{view}", args=[target.pk]), target)
+        unpublish = reverse("wagtailadmin_pages:unpublish", args=[target.pk])
+        _refused(coordinator, unpublish, target, "post")
+    _refused(coordinator, add_url(ActionPage, partner), partner)
+    edit = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    _refused(coordinator, edit, page, "post", {"title": "Changed", "slug": page.slug})
+    _refused(coordinator, reverse("wagtailadmin_pages:delete", args=[page.pk]), page, "post")
+    for target in (page, translation, partner):
+        target.refresh_from_db()
+        assert target.live
+    assert page.title == "Δράση 9101"
+    # ACCMR's own actions are edited as ever.
+    own = make_action(make_organisation())
+    response = coordinator.get(reverse("wagtailadmin_pages:edit", args=[own.pk]))
+    assert response.status_code == 200
+
+
+def test_the_status_page_shows_the_last_pull(coordinator, feed):
+    status_url = reverse("synathina_status")
+    assert "No pull yet" in coordinator.get(status_url).content.decode()
+    feed.action(9101)
+    feed.action(9102, date="soon")
+    pull()
+    status = coordinator.get(status_url).content.decode()
+    assert "succeeded" in status
+    assert "Created 1, updated 0, removed 0, unchanged 0, skipped 1." in status
+    assert "date: &#x27;soon&#x27; is not YYYY-MM-DD HH:MM:SS" in status
+    assert "Partner actions in synAthina's feed: 1." in status
+    feed.stand_in.feed_fault("fail", status=503)
+    pull()
+    status = coordinator.get(status_url).content.decode()
+    assert "failed" in status
+    assert "Nothing was changed: SynathinaRejected: HTTP 503" in status
+    assert "Last successful pull" in status
+    assert "data-failed-pulls" in status

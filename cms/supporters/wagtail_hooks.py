@@ -8,11 +8,12 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from .forms import NeedForm
-from .modeladmin import supporters_network
+from .modeladmin import received_offers_admin, supporters_network
 from .models import Need
 from .roles import NeedPermissionPolicy
 
 supporters_network.register_with_wagtail()
+received_offers_admin.register_with_wagtail()
 # Editors of an organisation may write its needs: see roles.NeedPermissionPolicy.
 register_permission_policy(Need, NeedPermissionPolicy(Need))
 

@@ -218,7 +218,7 @@ class EraseSupporterView(InstanceSpecificView):
         messages.success(
             request,
             gettext("Personal data of %(count)d sign-up(s) erased; the statistics are kept.")
-            % {"count": erased},
+            % {"count": erased.sign_ups},
         )
         return redirect(self.index_url)
 

@@ -29,6 +29,9 @@ from snippets.models import in_source_locale
 CONFIRMATION_DAYS = 30
 # A supporter introduced within this many days ranks lower: spread the requests around.
 RECENT_CONTACT_DAYS = 90
+# An offer from synAthina keeps the supporter's details this long: time enough for the
+# organisation to get in touch and for follow-up questions, then only the counts stay.
+RECEIVED_OFFER_RETENTION_DAYS = 365
 
 
 class SupporterQuerySet(models.QuerySet):
@@ -294,8 +297,10 @@ class ReceivedSupportOfferQuerySet(models.QuerySet):
     def with_email(self, email):
         return self.filter(supporter_email__iexact=email.strip())
 
-    def received_before(self, moment):
-        return self.filter(received_at__lt=moment)
+    def past_retention(self):
+        """Offers whose supporter's details are due for erasure (and not erased yet)."""
+        cutoff = timezone.now() - timedelta(days=RECEIVED_OFFER_RETENTION_DAYS)
+        return self.filter(received_at__lt=cutoff, erased_at__isnull=True)
 
 
 class ReceivedSupportOffer(models.Model):

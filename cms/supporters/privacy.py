@@ -5,8 +5,11 @@ their matches, and the labels Wagtail's history gave their records) but keeps th
 (kind, support offered, districts, dates, matches and their statuses), so that the
 network's statistics stay true. Unconfirmed sign-ups are deleted outright. Offers of
 support synAthina forwarded with the address are covered too: exported, and erased the
-same way (their target, support types and dates stay).
+same way (their target, support types and dates stay), and erased on their own a year
+after they arrived (`erase_expired_received_offers`).
 """
+
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -90,6 +93,21 @@ def _received_offers(email):
     return ReceivedSupportOffer.objects.with_email(email).filter(erased_at__isnull=True)
 
 
+def _erase_received_offers(offers):
+    return offers.update(
+        **dict.fromkeys(RECEIVED_OFFER_PERSONAL_FIELDS, ""), erased_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def erase_expired_received_offers(*, via):
+    """Erase the supporter's details of offers past `RECEIVED_OFFER_RETENTION_DAYS`;
+    returns how many."""
+    offers = ReceivedSupportOffer.objects.past_retention()
+    log_access(PersonalDataAccess.Action.ERASE, [], received_offers=list(offers), via=via)
+    return _erase_received_offers(offers)
+
+
 def export_personal_data(email, *, via, user=None):
     """Every sign-up and offer from synAthina with `email`, as plain data; the access is
     logged."""
@@ -109,6 +127,13 @@ def export_personal_data(email, *, via, user=None):
     }
 
 
+class Erased(NamedTuple):
+    """How many sign-ups and offers from synAthina an erasure covered."""
+
+    sign_ups: int
+    offers: int
+
+
 def _scrub_history_labels(model, ids, label):
     ModelLogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(model), object_id__in=[str(i) for i in ids]
@@ -118,15 +143,13 @@ def _scrub_history_labels(model, ids, label):
 @transaction.atomic
 def erase_personal_data(email, *, via, user=None):
     """Erase the personal data of every sign-up and offer from synAthina with `email`;
-    returns how many sign-ups there were."""
+    returns how many of each there were (`Erased`)."""
     supporters = list(Supporter.objects.with_email(email).filter(erased_at__isnull=True))
     offers = list(_received_offers(email))
     log_access(
         PersonalDataAccess.Action.ERASE, supporters, received_offers=offers, via=via, user=user
     )
-    _received_offers(email).update(
-        **dict.fromkeys(RECEIVED_OFFER_PERSONAL_FIELDS, ""), erased_at=timezone.now()
-    )
+    erased_offers = _erase_received_offers(_received_offers(email))
     confirmed = [supporter for supporter in supporters if supporter.is_confirmed]
     Supporter.objects.filter(pk__in=[s.pk for s in supporters if not s.is_confirmed]).delete()
     ids = [supporter.pk for supporter in confirmed]
@@ -139,4 +162,4 @@ def erase_personal_data(email, *, via, user=None):
     matches.update(note="")
     _scrub_history_labels(Supporter, ids, "erased supporter")
     _scrub_history_labels(Match, match_ids, "match of an erased supporter")
-    return len(supporters)
+    return Erased(sign_ups=len(supporters), offers=erased_offers)

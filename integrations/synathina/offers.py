@@ -25,6 +25,7 @@ from cms.api.problems import Problem
 from cms.onboarding.schemas import ApplicationSchema, EmailAddress, PhoneNumber
 from cms.supporters.emails import send_received_offer_notifications
 from cms.supporters.models import ReceivedSupportOffer
+from cms.supporters.signup import terms_by
 from pages.models import ActionPage, ServicePage
 from snippets.models import SupportType
 
@@ -121,18 +122,18 @@ def _replay(offer, body_hash):
 
 
 def _support_types(ids):
-    found = {
-        term.synathina_id: term
-        for term in SupportType.objects.in_source_locale().filter(synathina_id__in=ids)
-    }
-    errors = [
-        (f"support_type_ids.{index}", _("There is no support type %(value)s.") % {"value": value})
-        for index, value in enumerate(ids)
-        if value not in found
-    ]
+    errors = []
+    terms = terms_by(
+        SupportType,
+        "synathina_id",
+        ids,
+        "support_type_ids",
+        _("There is no support type %(value)s."),
+        errors,
+    )
     if errors:
         raise _invalid(errors)
-    return [found[value] for value in dict.fromkeys(ids)]
+    return terms
 
 
 def _target(target):

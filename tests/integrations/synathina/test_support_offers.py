@@ -21,9 +21,10 @@ from wagtail.models import PageViewRestriction
 from cms.editorial.roles import coordinators_group, ensure_organisation_editors
 from cms.supporters.models import ReceivedSupportOffer
 from integrations.synathina.api import MAX_OFFER_BODY_BYTES
+from integrations.synathina.models import PartnerApiKey
 from pages.models import ActionPage
 from tests.cms.onboarding.conftest import make_user
-from tests.factories import make_action, make_organisation, make_service
+from tests.factories import make_action, make_organisation, make_service, translate_page
 
 from .conftest import _restore_seed
 from .standin import signature
@@ -362,8 +363,6 @@ def _unknown_action(organisation):
 
 
 def _translation_not_source(organisation):
-    from tests.factories import translate_page
-
     return translate_page(make_action(organisation), "en")
 
 
@@ -481,8 +480,6 @@ def test_the_endpoint_is_in_the_openapi_document(client):
 
 def test_a_received_offer_reaches_no_outbound_payload(client, inbound, organisation):
     """The partner feed, the organisation lookup and the public API say nothing of it."""
-    from integrations.synathina.models import PartnerApiKey
-
     shared = make_action(organisation, share_on_synathina=True)
     assert post_offer(client, offer_body(shared)).status_code == 201
     _key, token = PartnerApiKey.issue("synAthina")

@@ -1,7 +1,9 @@
-"""Wagtail loads this module: the back office, and needs as moderated snippets."""
+"""Wagtail loads this module: the back office, needs as moderated snippets, and the
+dashboard panel of offers received from synAthina."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -10,6 +12,7 @@ from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 from .forms import NeedForm
 from .modeladmin import received_offers_admin, supporters_network
 from .models import Need
+from .panels import RecentReceivedOffersPanel
 from .roles import NeedPermissionPolicy
 
 supporters_network.register_with_wagtail()
@@ -53,3 +56,8 @@ class NeedViewSet(SnippetViewSet):
 
 
 register_snippet(NeedViewSet)
+
+
+@hooks.register("construct_homepage_panels")
+def add_recent_received_offers_panel(request, panels):
+    panels.append(RecentReceivedOffersPanel())

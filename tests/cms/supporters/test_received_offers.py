@@ -104,6 +104,26 @@ def test_editors_see_the_offers_menu_but_not_the_supporters_network(client, edit
     assert client.get(supporters_admin.url_helper.index_url).status_code == 302
 
 
+def test_the_dashboard_counts_recent_offers_the_user_may_see(
+    client, editor, outsider, coordinator, offers
+):
+    """Counts only, no one's details; nothing for users who may see no offer."""
+    make_received_offer(
+        offers["own action"].action,
+        received_at=timezone.now() - datetime.timedelta(days=31),
+        supporter_name="Old offer supporter",
+    )
+    dashboards = {}
+    for user in (editor, coordinator, outsider):
+        client.force_login(user)
+        dashboards[user.username] = client.get("/admin/").content.decode()
+
+    assert "2 offers of support in the last 30 days" in dashboards["editor"]
+    assert "3 offers of support in the last 30 days" in dashboards["coordinator"]
+    assert "offers of support in the last" not in dashboards["outsider"]
+    assert not any("Own action supporter" in page for page in dashboards.values())
+
+
 def test_users_without_an_organisation_see_no_offers(client, outsider, offers):
     client.force_login(outsider)
 

@@ -197,6 +197,17 @@ def test_the_same_offer_under_another_key_is_a_409(client, inbound, action):
     assert ReceivedSupportOffer.objects.count() == 1
 
 
+def test_storing_takes_a_fixed_number_of_queries_and_a_retry_two(
+    client, inbound, action, django_assert_max_num_queries
+):
+    """Whatever the number of support types: a retry storm costs the database little."""
+    body = offer_body(action, support_type_ids=list(range(2, 14)))
+    with django_assert_max_num_queries(12):
+        assert post_offer(client, body).status_code == 201
+    with django_assert_max_num_queries(2):
+        assert post_offer(client, body).status_code == 200
+
+
 # --- Refused: the signature and the key ----------------------------------------------------
 
 

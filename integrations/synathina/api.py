@@ -29,7 +29,13 @@ from cms.api.query import QueryParams
 from pages.models import OrganisationPage
 
 from .feed import feed_document, image_url
-from .inbound import IDEMPOTENCY_HEADER, MAX_IDEMPOTENCY_KEY_LENGTH, SignedBySynathina, body_hash
+from .inbound import (
+    IDEMPOTENCY_HEADER,
+    MAX_IDEMPOTENCY_KEY_LENGTH,
+    TIMESTAMP_HEADER,
+    SignedBySynathina,
+    body_hash,
+)
 from .models import PartnerApiKey
 from .offers import SupportOfferIn, SupportOfferOut, offer_data, receive_support_offer
 from .sharing import shareable_actions
@@ -128,7 +134,7 @@ def images(request, action_id: str):
                 "description": "One key per offer; a retry sends the same key and body.",
             },
             {
-                "name": "X-Synathina-Timestamp",
+                "name": TIMESTAMP_HEADER,
                 "in": "header",
                 "required": True,
                 "schema": {"type": "string", "pattern": "^[0-9]+$"},

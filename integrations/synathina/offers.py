@@ -10,7 +10,6 @@ stored offer, or 409 for another body), the support types (422), the target (404
 """
 
 import datetime
-from functools import partial
 from typing import Literal
 
 from django.db import IntegrityError, transaction
@@ -183,7 +182,11 @@ def receive_support_offer(payload, *, idempotency_key, body_hash):
                 supporter_phone=supporter.phone or "",
             )
             offer.support_types.set(support_types)
-            transaction.on_commit(partial(send_received_offer_notifications, offer.pk))
+            # Robust: whatever goes wrong with the e-mails is logged, and the answer is
+            # still the 201 of an offer that is stored. (Not a `partial`: Django's log of
+            # a failed robust callback needs its `__qualname__`.)
+            offer_pk = offer.pk
+            transaction.on_commit(lambda: send_received_offer_notifications(offer_pk), robust=True)
     except IntegrityError:
         # Another request with the key (or the offer) committed first: the unique
         # constraints made this one wait for it, then fail.

@@ -554,3 +554,22 @@ def test_simultaneous_requests_with_one_key_store_one_offer(stand_in, live_targe
     assert sorted(answer.status_code for answer in answers) == [200] * 7 + [201]
     assert len({answer.json()["id"] for answer in answers}) == 1
     assert ReceivedSupportOffer.objects.count() == 1
+
+
+def test_an_error_while_e_mailing_still_answers_201(stand_in, live_target, live_server):
+    """The e-mails run after the commit, in the request: a failure there, of any kind,
+    is logged and the stored offer is answered as stored (not a 500 synAthina retries)."""
+    make_user("coordinator", groups=[coordinators_group()])
+    url = live_server.url + URL
+
+    with mock.patch(
+        "cms.supporters.emails.received_offer", side_effect=RuntimeError("template broke")
+    ):
+        response = stand_in.send_support_offer(
+            url, offer_body(live_target), secret=INBOUND_SECRET, idempotency_key="e-1"
+        )
+
+    assert response.status_code == 201
+    offer = ReceivedSupportOffer.objects.get()
+    assert offer.notified_at is None
+    assert mail.outbox == []

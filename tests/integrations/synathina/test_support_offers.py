@@ -218,8 +218,15 @@ def test_storing_takes_a_fixed_number_of_queries_and_a_retry_two(
         {"skew": -301},
         {"skew": 301},
         {"timestamp": "soon"},
+        {"timestamp": "9" * 5000},
     ],
-    ids=["wrong secret", "stale timestamp", "future timestamp", "malformed timestamp"],
+    ids=[
+        "wrong secret",
+        "stale timestamp",
+        "future timestamp",
+        "malformed timestamp",
+        "absurdly long timestamp",
+    ],
 )
 def test_a_bad_signature_or_timestamp_is_a_401(client, inbound, action, signing):
     problem(post_offer(client, offer_body(action), **signing), 401)

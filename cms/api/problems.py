@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -150,3 +151,20 @@ def install_problem_handlers(api):
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return problem_response(api, request, status=404, title=_("Not found."))
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ProblemDetails(Schema):
+    """An error's body (RFC 9457), for the OpenAPI document: what every 4xx and 5xx of
+    the API carries, as `application/problem+json`."""
+
+    type: str
+    title: str
+    status: int
+    detail: str = ""
+    instance: str
+    errors: list[FieldError] = []

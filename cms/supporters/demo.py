@@ -1,5 +1,6 @@
 """Demo supporters, needs and synAthina offers, so that a new coordinator can try the
-matching screen at once. Idempotent: only what is missing is added."""
+matching screen at once, and an offer forwarded by synAthina for the demo editor's
+organisation. Idempotent: only what is missing is added."""
 
 from django.conf import settings
 from django.utils import timezone
@@ -8,7 +9,7 @@ from pages.models import ActionPage, OrganisationPage
 from snippets.models import MunicipalDistrict, SupportType
 
 from .action_needs import sync_action_needs
-from .models import Need, Supporter, SupportOffer
+from .models import Need, ReceivedSupportOffer, Supporter, SupportOffer
 
 # name, kind, e-mail, synAthina support types, districts, availability, language, message
 SUPPORTERS = [
@@ -98,6 +99,17 @@ OFFERS = [
     (90001, 3, 6, "Βιβλιοθήκη της γειτονιάς", "Παιδικά βιβλία για δανεισμό ή δωρεά."),
     (90002, 36, None, "Interpreters' collective", "Interpretation into Arabic, Farsi and Urdu."),
 ]
+# An offer synAthina forwarded for the first demo organisation's first action.
+RECEIVED_OFFER = {
+    "offer_id": 91001,
+    "idempotency_key": "demo-offer-91001",
+    "message": "Μπορώ να φέρνω ψωμί και γλυκά για τη γιορτή.",
+    "supporter_name": "Κατερίνα Δημητρίου",
+    "supporter_organisation": "Φούρνος Η Κυψέλη",
+    "supporter_email": "katerina.demo@example.org",
+    "supporter_phone": "+30 690 000 0001",
+}
+RECEIVED_OFFER_TYPES = [10]
 # support type, description: needs of the first demo organisations (the demo editor's first)
 ORGANISATION_NEEDS = [
     (3, "Βιβλία για παιδιά 6-12 ετών για τη δανειστική μας βιβλιοθήκη."),
@@ -110,11 +122,34 @@ def _greek(model):
     return model.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
 
 
+def _install_received_offer(organisation, types):
+    action = (
+        organisation
+        and _greek(ActionPage)
+        .live()
+        .child_of(organisation)
+        .filter(source=ActionPage.Source.ACCMR)
+        .order_by("path")
+        .first()
+    )
+    if (
+        action is None
+        or ReceivedSupportOffer.objects.filter(offer_id=RECEIVED_OFFER["offer_id"]).exists()
+    ):
+        return 0
+    # No body was ever signed for it: a request replaying its key is a 409.
+    offer = ReceivedSupportOffer.objects.create(
+        organisation=organisation, action=action, body_hash="", **RECEIVED_OFFER
+    )
+    offer.support_types.set([types[i] for i in RECEIVED_OFFER_TYPES])
+    return 1
+
+
 def install_supporters_demo():
     """Returns how many records of each kind were added."""
     types = {term.synathina_id: term for term in _greek(SupportType)}
     districts = {term.number: term for term in _greek(MunicipalDistrict)}
-    added = {"supporters": 0, "needs": 0, "offers": 0}
+    added = {"supporters": 0, "needs": 0, "offers": 0, "received offers": 0}
     for name, kind, email, offered, where, availability, language, message in SUPPORTERS:
         if Supporter.objects.filter(email=email).exists():
             continue
@@ -144,6 +179,7 @@ def install_supporters_demo():
         )
         added["offers"] += created
     organisations = _greek(OrganisationPage).live().order_by("path")
+    added["received offers"] = _install_received_offer(organisations.first(), types)
     for organisation, (type_id, description) in zip(
         organisations, ORGANISATION_NEEDS, strict=False
     ):

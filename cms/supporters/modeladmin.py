@@ -11,11 +11,12 @@ so does every export; exports are offered to those with the export permission on
   synAthina's offers, and records matches.
 - Matches: where each stands, its history, the next step (introducing sends e-mails).
 - synAthina offers and the audit log: read-only.
+- Offers of support received from synAthina (its own menu item): read-only, for the
+  coordinators and, for their own organisation's pages, its editors.
 """
 
 import json
 import logging
-import smtplib
 
 from django import forms
 from django.contrib import admin
@@ -36,15 +37,24 @@ from wagtail_modeladmin.views import EditView, IndexView, InspectView, InstanceS
 from cms.modeladmin_actions import ActionButtonHelper, ActionViewsMixin
 
 from .api import public_needs
+from .emails import EMAIL_ERRORS
 from .matching import MatchRefused, move_match, record_match, suggest_supporters, support_offers_for
-from .models import Match, Need, PersonalDataAccess, Supporter, SupportOffer, log_access
+from .models import (
+    Match,
+    Need,
+    PersonalDataAccess,
+    ReceivedSupportOffer,
+    Supporter,
+    SupportOffer,
+    log_access,
+)
 from .privacy import erase_personal_data, export_personal_data
+from .roles import editable_organisations
 
 logger = logging.getLogger(__name__)
 
 EXPORT_CODENAME = "export_supporter"
 ERASE_CODENAME = "erase_supporter"
-EMAIL_ERRORS = (smtplib.SMTPException, OSError)
 VIEW = PersonalDataAccess.Action.VIEW
 EXPORT = PersonalDataAccess.Action.EXPORT
 
@@ -74,22 +84,19 @@ class AuditedIndexView(IndexView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        supporters = self.model_admin.supporters_shown(context["object_list"])
-        log_access(VIEW, supporters, via=self.model_admin.audit_name, user=self.request.user)
+        self.model_admin.log_shown(VIEW, context["object_list"], self.request.user)
         return context
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         if not may_export(self.request.user):
             raise PermissionDenied
-        supporters = self.model_admin.supporters_shown(queryset)
-        log_access(EXPORT, supporters, via=self.model_admin.audit_name, user=self.request.user)
+        self.model_admin.log_shown(EXPORT, queryset, self.request.user)
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
 
 class AuditedInspectView(InspectView):
     def get_context_data(self, **kwargs):
-        supporters = self.model_admin.supporters_shown([self.instance])
-        log_access(VIEW, supporters, via=self.model_admin.audit_name, user=self.request.user)
+        self.model_admin.log_shown(VIEW, [self.instance], self.request.user)
         return super().get_context_data(**kwargs)
 
 
@@ -114,6 +121,19 @@ class BackOfficeAdmin(ActionViewsMixin, ModelAdmin):
     def supporters_shown(self, rows):
         """The supporters whose personal data a screen listing `rows` shows."""
         return []
+
+    def received_offers_shown(self, rows):
+        """The offers from synAthina whose supporter's data a screen listing `rows` shows."""
+        return []
+
+    def log_shown(self, action, rows, user):
+        log_access(
+            action,
+            self.supporters_shown(rows),
+            received_offers=self.received_offers_shown(rows),
+            via=self.audit_name,
+            user=user,
+        )
 
     def get_list_export(self, request):
         return self.export_fields if may_export(request.user) else ()
@@ -198,7 +218,7 @@ class EraseSupporterView(InstanceSpecificView):
         messages.success(
             request,
             gettext("Personal data of %(count)d sign-up(s) erased; the statistics are kept.")
-            % {"count": erased},
+            % {"count": erased.sign_ups},
         )
         return redirect(self.index_url)
 
@@ -512,7 +532,7 @@ class PersonalDataAccessAdmin(ModelAdmin):
     menu_label = _("Data access log")
     menu_icon = "history"
     permission_helper_class = ReadOnlyPermissionHelper
-    list_display = ("at", "user", "action", "via", "supporter_ids")
+    list_display = ("at", "user", "action", "via", "supporter_ids", "received_offer_ids")
     list_filter = ("action", "via")
 
 
@@ -533,3 +553,72 @@ supporters_network = SupportersNetworkGroup()
 needs_admin, supporters_admin, matches_admin, offers_admin, access_log_admin = (
     supporters_network.modeladmin_instances
 )
+
+
+# --- Offers of support received from synAthina ---------------------------------------------
+
+
+class ReceivedOfferPermissionHelper(ReadOnlyPermissionHelper):
+    """Coordinators (the app's permissions) see every offer; an organisation's editors, the
+    offers for their organisation's actions and services, and nothing else of this app."""
+
+    def user_can_list(self, user):
+        return self.user_has_any_permissions(user) or editable_organisations(user).exists()
+
+    def user_can_inspect_obj(self, user, obj):
+        return ReceivedSupportOffer.objects.visible_to(user).filter(pk=obj.pk).exists()
+
+
+class ReceivedSupportOfferAdmin(BackOfficeAdmin):
+    model = ReceivedSupportOffer
+    menu_label = _("Offers of support")
+    menu_icon = "mail"
+    menu_order = 176
+    permission_helper_class = ReceivedOfferPermissionHelper
+    list_display = ("received_at", "target_title", "organisation", "supporter_name", "notified_at")
+    list_filter = ("support_types",)
+    list_select_related = ("organisation", "action", "service")
+    search_fields = ("supporter_name", "organisation__title")
+    inspect_view_fields = [
+        "received_at",
+        "organisation",
+        "action",
+        "service",
+        "support_types",
+        "message",
+        "supporter_name",
+        "supporter_organisation",
+        "supporter_email",
+        "supporter_phone",
+        "offer_id",
+        "notified_at",
+        "erased_at",
+    ]
+    export_fields = (
+        "pk",
+        "offer_id",
+        "received_at",
+        "organisation",
+        "action",
+        "service",
+        "supporter_name",
+        "supporter_organisation",
+        "supporter_email",
+        "supporter_phone",
+        "message",
+    )
+    export_filename = "offers-of-support"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    @admin.display(description=_("for"))
+    def target_title(self, offer):
+        return offer.target.title
+
+    def received_offers_shown(self, rows):
+        return list(rows)
+
+
+# Its own menu item: editors see it, and nothing else of the supporters network.
+received_offers_admin = ReceivedSupportOfferAdmin()

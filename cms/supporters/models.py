@@ -2,8 +2,10 @@
 the matches coordinators make between them.
 
 Supporters and matches are back-office records holding personal data: coordinators
-only, never in the public API (`docs/supporters.md`, "Privacy"). Needs are public
-once moderated. Support types and districts are always the Greek (source) terms.
+only, never in the public API (`docs/supporters.md`, "Privacy"). Offers of support
+received from synAthina hold personal data too: for their target organisation's editors
+and the coordinators only. Needs are public once moderated. Support types and
+districts are always the Greek (source) terms.
 """
 
 from datetime import timedelta
@@ -27,6 +29,9 @@ from snippets.models import in_source_locale
 CONFIRMATION_DAYS = 30
 # A supporter introduced within this many days ranks lower: spread the requests around.
 RECENT_CONTACT_DAYS = 90
+# An offer from synAthina keeps the supporter's details this long: time enough for the
+# organisation to get in touch and for follow-up questions, then only the counts stay.
+RECEIVED_OFFER_RETENTION_DAYS = 365
 
 
 class SupporterQuerySet(models.QuerySet):
@@ -279,6 +284,120 @@ class SupportOffer(models.Model):
         return self.offered_by
 
 
+class ReceivedSupportOfferQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every offer for those who may view offers (coordinators); an organisation's
+        editors see the offers for their organisation's services and actions only."""
+        if user.has_perm("supporters.view_receivedsupportoffer"):
+            return self
+        from .roles import editable_organisations  # roles imports the page models
+
+        return self.filter(organisation__in=editable_organisations(user))
+
+    def with_email(self, email):
+        return self.filter(supporter_email__iexact=email.strip())
+
+    def past_retention(self):
+        """Offers whose supporter's details are due for erasure (and not erased yet)."""
+        cutoff = timezone.now() - timedelta(days=RECEIVED_OFFER_RETENTION_DAYS)
+        return self.filter(received_at__lt=cutoff, erased_at__isnull=True)
+
+
+class ReceivedSupportOffer(models.Model):
+    """A supporter's offer of help for one ACCMR action or service, forwarded by synAthina
+    (`POST /api/v1/synathina/support-offers`).
+
+    Unlike `SupportOffer` (synAthina's published offers, no one's contact details), it
+    holds the supporter's personal data, for the target organisation's editors and the
+    coordinators only. The idempotency key and the body's hash make synAthina's retries
+    harmless: the unique key means one row per key, however many requests race.
+    """
+
+    class TargetType(models.TextChoices):
+        ACTION = "action", _("Action")
+        SERVICE = "service", _("Service")
+
+    offer_id = models.PositiveIntegerField(_("synAthina offer id"), unique=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=255, unique=True)
+    # SHA-256 of the body as canonical JSON: a repeated key must come with the same body.
+    body_hash = models.CharField(max_length=64, editable=False)
+    organisation = models.ForeignKey(
+        "pages.OrganisationPage",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    action = models.ForeignKey(
+        "pages.ActionPage",
+        verbose_name=_("action"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    service = models.ForeignKey(
+        "pages.ServicePage",
+        verbose_name=_("service"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    support_types = models.ManyToManyField(
+        "snippets.SupportType",
+        verbose_name=_("support offered"),
+        related_name="+",
+        limit_choices_to=in_source_locale,
+    )
+    message = models.TextField(_("message"), blank=True)
+    supporter_name = models.CharField(_("supporter"), max_length=200)
+    supporter_organisation = models.CharField(
+        _("supporter's organisation"), max_length=200, blank=True
+    )
+    supporter_email = models.EmailField(_("e-mail"), max_length=254, db_index=True)
+    supporter_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    notified_at = models.DateTimeField(
+        _("e-mailed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the organisation's editors and the coordinators were e-mailed."),
+    )
+    erased_at = models.DateTimeField(
+        _("erased at"),
+        null=True,
+        blank=True,
+        help_text=_("Personal data erased on request; the rest is kept for statistics."),
+    )
+
+    objects = ReceivedSupportOfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offer of support from synAthina")
+        verbose_name_plural = _("offers of support from synAthina")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__isnull=False, service__isnull=True)
+                | Q(action__isnull=True, service__isnull=False),
+                name="supporters_receivedsupportoffer_one_target",
+            )
+        ]
+
+    def __str__(self):
+        if self.erased_at:
+            return str(_("Erased supporter #%(id)s") % {"id": self.pk})
+        return self.supporter_name
+
+    @property
+    def target_type(self):
+        return self.TargetType.ACTION if self.action_id else self.TargetType.SERVICE
+
+    @property
+    def target(self):
+        return self.action if self.action_id else self.service
+
+
 class Match(models.Model):
     """A coordinator's match of a supporter with a need, and where it stands."""
 
@@ -386,6 +505,7 @@ class PersonalDataAccess(models.Model):
     )
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     supporter_ids = models.JSONField(_("supporters"), default=list)
+    received_offer_ids = models.JSONField(_("offers from synAthina"), default=list)
 
     class Meta:
         verbose_name = _("access to supporters' data")
@@ -397,10 +517,16 @@ class PersonalDataAccess(models.Model):
         return f"{self.get_action_display()} ({self.via})"
 
 
-def log_access(action, supporters, *, via, user=None):
-    """Record that `user` (None for a command) did `action` on `supporters` through `via`."""
+def log_access(action, supporters, *, via, user=None, received_offers=()):
+    """Record that `user` (None for a command) did `action` on `supporters` (and the
+    supporters of `received_offers`) through `via`."""
     ids = sorted({supporter.pk for supporter in supporters})
-    if ids:
+    offer_ids = sorted({offer.pk for offer in received_offers})
+    if ids or offer_ids:
         PersonalDataAccess.objects.create(
-            action=action, supporter_ids=ids, via=via, user=user if user and user.pk else None
+            action=action,
+            supporter_ids=ids,
+            received_offer_ids=offer_ids,
+            via=via,
+            user=user if user and user.pk else None,
         )

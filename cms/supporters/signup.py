@@ -28,7 +28,10 @@ class InvalidSignUp(Exception):
         self.errors = errors
 
 
-def _terms_by(model, attribute, wanted, field, message, errors):
+def terms_by(model, attribute, wanted, field, message, errors):
+    """The source-locale terms of `model` whose `attribute` is in `wanted`, in order and
+    without repeats; appends `(f"{field}.{index}", message)` to `errors` for each value
+    that names no term (`message` % {"value": value})."""
     found = {
         getattr(term, attribute): term
         for term in model.objects.in_source_locale().filter(**{f"{attribute}__in": wanted})
@@ -52,7 +55,7 @@ def store_sign_up(sign_up, *, language):
                 % {"version": settings.SUPPORTER_PRIVACY_NOTICE_VERSION},
             )
         )
-    support_types = _terms_by(
+    support_types = terms_by(
         SupportType,
         "synathina_id",
         sign_up.support_types,
@@ -60,7 +63,7 @@ def store_sign_up(sign_up, *, language):
         _("There is no support type %(value)s."),
         errors,
     )
-    districts = _terms_by(
+    districts = terms_by(
         MunicipalDistrict,
         "number",
         sign_up.districts,

@@ -1,18 +1,22 @@
-"""Wagtail loads this module: the back office, and needs as moderated snippets."""
+"""Wagtail loads this module: the back office, needs as moderated snippets, and the
+dashboard panel of offers received from synAthina."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import ObjectList
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet
 
 from .forms import NeedForm
-from .modeladmin import supporters_network
+from .modeladmin import received_offers_admin, supporters_network
 from .models import Need
+from .panels import RecentReceivedOffersPanel
 from .roles import NeedPermissionPolicy
 
 supporters_network.register_with_wagtail()
+received_offers_admin.register_with_wagtail()
 # Editors of an organisation may write its needs: see roles.NeedPermissionPolicy.
 register_permission_policy(Need, NeedPermissionPolicy(Need))
 
@@ -52,3 +56,8 @@ class NeedViewSet(SnippetViewSet):
 
 
 register_snippet(NeedViewSet)
+
+
+@hooks.register("construct_homepage_panels")
+def add_recent_received_offers_panel(request, panels):
+    panels.append(RecentReceivedOffersPanel())

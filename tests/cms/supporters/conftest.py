@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms.editorial.roles import coordinators_group, ensure_organisation_editors
-from cms.supporters.models import Need, Supporter
+from cms.supporters.models import Need, ReceivedSupportOffer, Supporter
+from pages.models import ActionPage
 from tests.cms.onboarding.conftest import make_user
-from tests.factories import district, make_organisation, support_type
+from tests.factories import district, make_organisation, support_type, unique
 
 SIGN_UP_URL = reverse("api-v1:sign_up_supporter")
 NEEDS_URL = reverse("api-v1:needs")
@@ -80,6 +81,24 @@ def make_need(organisation=None, *, type_id=3, live=True, **fields):
     need.live = live
     need.save()
     return need
+
+
+def make_received_offer(target, *, types=(10,), **fields):
+    """An offer from synAthina for `target` (an action or service page), as the
+    connector stores it."""
+    defaults = {
+        "offer_id": ReceivedSupportOffer.objects.count() + 7000,
+        "idempotency_key": unique("key"),
+        "body_hash": "0" * 64,
+        "organisation_id": target.get_parent().pk,
+        "message": "Μπορώ να βοηθήσω.",
+        "supporter_name": "Σοφία Προσφορά",
+        "supporter_email": "sofia@example.org",
+    }
+    kind = "action" if isinstance(target, ActionPage) else "service"
+    offer = ReceivedSupportOffer.objects.create(**{**defaults, kind: target, **fields})
+    offer.support_types.set([support_type(i) for i in types])
+    return offer
 
 
 @pytest.fixture

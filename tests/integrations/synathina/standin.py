@@ -12,6 +12,9 @@ next N webhook requests: `fail(status)`, `delay(seconds)` (answer late), `hang()
 then never answer: a timeout), `reset()` (close the connection without an answer), and
 `accept_then_*` variants that record the notification before misbehaving, as a receiver
 that committed but whose answer was lost.
+
+It also sends, as synAthina does, supporters' offers of help to ACCMR
+(`send_support_offer`): signed with the inbound secret, over real HTTP.
 """
 
 import hashlib
@@ -25,8 +28,17 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import requests
+
 WEBHOOK_PATH = "/accmr/webhook"
 MAX_CLOCK_SKEW_SECONDS = 300
+
+
+def signature(secret, timestamp, body):
+    """`sha256=<hex HMAC-SHA256(secret, "<timestamp>." + body)>`, written from the contract
+    (not ACCMR's own code), so that a mistake there cannot hide itself."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
 
 
 @dataclass
@@ -235,13 +247,10 @@ class StandIn:
 
     def _verify(self, headers, body):
         timestamp = headers.get("X-ACCMR-Timestamp", "")
-        signature = headers.get("X-ACCMR-Signature", "")
+        presented = headers.get("X-ACCMR-Signature", "")
         if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_CLOCK_SKEW_SECONDS:
             return False
-        expected = hmac.new(
-            self.secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
-        ).hexdigest()
-        return hmac.compare_digest(signature, "sha256=" + expected)
+        return hmac.compare_digest(presented, signature(self.secret, timestamp, body))
 
     def _accept(self, payload):
         """Record `event_id` once: 'accepted' the first time, 'duplicate' after."""
@@ -305,3 +314,23 @@ class StandIn:
         handler.send_header("Content-Length", str(declared_length))
         handler.end_headers()
         handler.wfile.write(data)
+
+    # --- support offers, sent to ACCMR ---------------------------------------------------
+
+    def send_support_offer(self, url, offer, *, secret, idempotency_key, timestamp=None):
+        """POST `offer` (a dict, or bytes sent as they are) to ACCMR's `url` as synAthina
+        does: signed with `secret` at `timestamp` (now by default), with the key. Returns
+        the `requests.Response`."""
+        body = offer if isinstance(offer, bytes) else json.dumps(offer).encode()
+        timestamp = str(int(time.time()) if timestamp is None else timestamp)
+        return requests.post(
+            url,
+            data=body,
+            headers={
+                "Content-Type": "application/json",
+                "X-Synathina-Timestamp": timestamp,
+                "X-Synathina-Signature": signature(secret, timestamp, body),
+                "Idempotency-Key": idempotency_key,
+            },
+            timeout=10,
+        )

@@ -12,15 +12,19 @@ run in SQL, so a list costs a fixed number of queries whatever its length; the m
 """
 
 from dataclasses import dataclass
+from datetime import date, time
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import JSONObject, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
+from wagtail.models import Page
 from wagtail.rich_text import expand_db_html
 
-from cms.api.language import language_fields, requested_language
+from cms.api.language import fallback_chain, language_fields, requested_language
 from cms.api.listing import list_response, live_sources, page_request, serve_in_language
 from cms.api.params import reject_unknown_params
 from cms.api.problems import Problem
@@ -29,6 +33,7 @@ from cms.search.queries import filter_by_text
 from pages.models import (
     OrganisationPage,
     ServiceClosure,
+    ServiceMessagingChannel,
     ServiceOpeningHours,
     ServicePage,
 )
@@ -58,24 +63,83 @@ def page_id_or_404(text, not_found):
     return int(text)
 
 
-SERVICE_DETAIL_PREFETCH = (
-    "district",
-    "categories__parent",
-    "target_groups",
-    "languages",
-    "opening_hours",
-    "closures",
-    "messaging_channels",
-)
+def _term_slugs(relation, slug="slug"):
+    """A column: the `slug` of each term linked through `relation`, in the terms' order."""
+    field = ServicePage._meta.get_field(relation)
+    term = field.m2m_reverse_field_name()
+    links = field.remote_field.through.objects.filter(**{field.m2m_field_name(): OuterRef("pk")})
+    ordering = [f"{term}__{name}" for name in field.related_model._meta.ordering]
+    return ArraySubquery(links.order_by(*ordering, "pk").values(f"{term}__{slug}"))
+
+
+def _rows(model, fields):
+    """A column: the page's `model` rows, in their order, as JSON objects of `fields`."""
+    rows = model.objects.filter(page=OuterRef("pk")).order_by(*model._meta.ordering, "pk")
+    return ArraySubquery(rows.values(row=JSONObject(**{name: name for name in fields})))
+
+
+def _parent_organisation(field):
+    """A column: `field` of the page's parent, its organisation in the page's language."""
+    return Subquery(Page.objects.filter(path=OuterRef("parent_path")).values(field)[:1])
+
+
+# JSON gives times and dates as ISO text: back to the values the view always rendered.
+OPENING_HOURS_FIELDS = {"weekday": int, "opens": time.fromisoformat, "closes": time.fromisoformat}
+CLOSURE_FIELDS = {"start_date": date.fromisoformat, "end_date": date.fromisoformat, "reason": str}
+MESSAGING_CHANNEL_FIELDS = {"app": str, "handle": str}
+
+# Everything the detail shows beyond the page's own fields, as columns of the page's row:
+# one query instead of one per relation (and no district boundary polygon to parse).
+SERVICE_DETAIL_COLUMNS = {
+    "served_language": F("locale__language_code"),
+    "parent_path": Substr("path", 1, Length("path") - Page.steplen),
+    "organisation_live": _parent_organisation("live"),
+    "organisation_title": _parent_organisation("title"),
+    "organisation_translation_key": _parent_organisation("translation_key"),
+    "district_number": F("district__number"),
+    "category_slugs": _term_slugs("categories"),
+    "main_category_slugs": _term_slugs("categories", "parent__slug"),
+    "target_group_slugs": _term_slugs("target_groups"),
+    "language_slugs": _term_slugs("languages"),
+    "opening_hours_rows": _rows(ServiceOpeningHours, OPENING_HOURS_FIELDS),
+    "closure_rows": _rows(ServiceClosure, CLOSURE_FIELDS),
+    "messaging_channel_rows": _rows(ServiceMessagingChannel, MESSAGING_CHANNEL_FIELDS),
+}
 
 
 def live_translation(source_id, requested):
-    """The `Served` live service whose Greek page is `source_id`, or a 404 problem."""
-    source = live_sources(ServicePage).filter(pk=source_id).first()
-    if source is None:
+    """The live service page serving the Greek page `source_id` in `requested`, with
+    `SERVICE_DETAIL_COLUMNS`, or a 404 problem.
+
+    The same page as `live_sources` and `serve_in_language` give (the first language of
+    the fallback chain with a live, public translation, Greek last), in one query: the
+    Greek page and its translations together, the organisation rule of `live_sources`
+    read from the Greek page's own parent (an index lookup, where `live_sources` scans
+    for every organisation that isn't live).
+    """
+    chain = fallback_chain(requested)
+    before_source = chain[: chain.index(settings.LANGUAGE_CODE)]
+    source_key = ServicePage.objects.filter(pk=source_id).values("translation_key")
+    organisation_id = Page.objects.filter(
+        translation_key=OuterRef("organisation_translation_key"),
+        locale__language_code=settings.LANGUAGE_CODE,
+    ).values("pk")[:1]
+    candidates = (
+        ServicePage.objects.live()
+        .public()
+        .filter(translation_key__in=source_key)
+        .filter(
+            Q(locale__language_code=settings.LANGUAGE_CODE)
+            | Q(locale__language_code__in=before_source, alias_of__isnull=True)
+        )
+        .annotate(**SERVICE_DETAIL_COLUMNS)
+        .annotate(organisation_id=Subquery(organisation_id))
+    )
+    by_language = {page.served_language: page for page in candidates}
+    source = by_language.get(settings.LANGUAGE_CODE)
+    if source is None or source.pk != source_id or not source.organisation_live:
         raise _not_found()
-    (served,) = serve_in_language([source], requested, prefetch=SERVICE_DETAIL_PREFETCH)
-    return served
+    return next(by_language[code] for code in chain if code in by_language)
 
 
 def _slugs(terms):
@@ -93,57 +157,44 @@ def category_slugs(categories):
     return {"main_categories": list(main_categories), "categories": _slugs(categories)}
 
 
+def _converted(rows, fields):
+    return [{name: convert(row[name]) for name, convert in fields.items()} for row in rows]
+
+
 def service_data(page, source_id):
-    organisation = page.get_parent()
-    organisation_id = (
-        type(organisation)
-        .objects.filter(
-            translation_key=organisation.translation_key,
-            locale__language_code=settings.LANGUAGE_CODE,
-        )
-        .values_list("pk", flat=True)
-        .first()
-    )
+    """The public fields of `page`, a service from `live_translation`."""
     return {
         "id": source_id,
         "title": page.title,
         "slug": page.slug,
         "organisation": {
-            "id": organisation_id,
-            "title": organisation.title,
+            "id": page.organisation_id,
+            "title": page.organisation_title,
         },
         "summary": page.summary,
         "description": expand_db_html(page.description),
-        **category_slugs(page.categories.all()),
-        "target_groups": _slugs(page.target_groups.all()),
+        "main_categories": list(dict.fromkeys(filter(None, page.main_category_slugs))),
+        "categories": page.category_slugs,
+        "target_groups": page.target_group_slugs,
         "eligibility": page.eligibility,
         "access": page.access,
         "how_to_access": page.how_to_access,
         "is_free": page.is_free,
         "cost_description": page.cost_description,
-        "languages": _slugs(page.languages.all()),
+        "languages": page.language_slugs,
         "interpretation_available": page.interpretation_available,
         "delivery": page.delivery,
         "address": page.address,
         "latitude": _float(page.latitude),
         "longitude": _float(page.longitude),
-        "district": page.district.number if page.district_id else None,
+        "district": page.district_number,
         "accessibility": page.accessibility,
         "phone": page.phone,
         "email": page.email,
         "website": page.website,
-        "messaging_channels": [
-            {"app": channel.app, "handle": channel.handle}
-            for channel in page.messaging_channels.all()
-        ],
-        "opening_hours": [
-            {"weekday": row.weekday, "opens": row.opens, "closes": row.closes}
-            for row in page.opening_hours.all()
-        ],
-        "closures": [
-            {"start_date": row.start_date, "end_date": row.end_date, "reason": row.reason}
-            for row in page.closures.all()
-        ],
+        "messaging_channels": _converted(page.messaging_channel_rows, MESSAGING_CHANNEL_FIELDS),
+        "opening_hours": _converted(page.opening_hours_rows, OPENING_HOURS_FIELDS),
+        "closures": _converted(page.closure_rows, CLOSURE_FIELDS),
         "status": page.status,
         "last_verified": page.last_verified,
     }
@@ -157,7 +208,7 @@ def get_service(request, service_id: str):
     reject_unknown_params(request)
     page_id = page_id_or_404(service_id, _not_found)
     served = live_translation(page_id, requested)
-    return {**language_fields(requested, served.language), **service_data(served.page, page_id)}
+    return {**language_fields(requested, served.served_language), **service_data(served, page_id)}
 
 
 # --- The list ------------------------------------------------------------------------

@@ -15,15 +15,18 @@ Every GET under `settings.API_CACHED_PATHS` goes through `APICacheMiddleware`:
   web process sees it), dropped whenever a page is saved, published, unpublished, moved
   or deleted, a view restriction changes or a taxonomy term is edited. Bodies
   are kept in each process's memory (`API_RESPONSE_CACHE`), under the version they were
-  rendered with: a new version makes every older body unreachable at once, so no process
-  serves stale content, and only the small version read is shared.
+  rendered with: a new version makes every older body unreachable at once. Each process
+  reuses the version it read for `API_CONTENT_VERSION_TTL` seconds, so a change is
+  served at once by the process that made it and within that bound by every other.
 
 Writes that bypass model signals (`QuerySet.update`, bulk inserts) must call
 `invalidate_responses()` themselves. See docs/performance.md.
 """
 
 import hashlib
+import threading
 import time
+from time import monotonic
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -63,25 +66,71 @@ UNSTORED_HEADERS = {"content-length"}
 # --- The content version ----------------------------------------------------------
 
 
-def current_version():
-    """The shared content version, created by the first request after a change.
+class ContentVersion:
+    """The shared content version, and this process's copy of it.
 
-    Its value is the time it was created, which `Last-Modified` reports: content changed
-    at or before then.
+    The shared token lives in Django's default cache (the database), so every process
+    sees the same one; its value is the time it was created, which `Last-Modified`
+    reports: content changed at or before then. Reading it costs a database round trip,
+    so each process reuses the value it last read for `API_CONTENT_VERSION_TTL` seconds:
+    a change is seen at once by the process that made it (`drop`) and within that many
+    seconds by every other. With a TTL of 0 every request reads the shared token.
     """
-    shared = caches["default"]
-    version = shared.get(VERSION_KEY)
-    if version is None:
-        created = f"{time.time():.6f}"
-        # Another process may have created it first: then theirs is the version.
-        version = created if shared.add(VERSION_KEY, created, timeout=None) else None
-        version = version or shared.get(VERSION_KEY) or created
-    return version
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._copy = None  # (version, monotonic time until which it may be reused)
+        self._drops = 0  # counts `drop`s, so a read that raced one isn't kept
+
+    def current(self):
+        copy = self._copy
+        if copy is not None and monotonic() < copy[1]:
+            return copy[0]
+        drops = self._drops
+        version = self._read_shared()
+        ttl = settings.API_CONTENT_VERSION_TTL
+        if ttl > 0:
+            with self._lock:
+                if drops == self._drops:
+                    self._copy = (version, monotonic() + ttl)
+        return version
+
+    def drop(self):
+        """Forget the shared token (and this process's copy): every answer becomes stale."""
+        with self._lock:
+            self._drops += 1
+            self._copy = None
+        caches["default"].delete(VERSION_KEY)
+
+    def forget_copy(self):
+        """Forget only this process's copy: the next request reads the shared token."""
+        with self._lock:
+            self._copy = None
+
+    @staticmethod
+    def _read_shared():
+        shared = caches["default"]
+        version = shared.get(VERSION_KEY)
+        if version is None:
+            created = f"{time.time():.6f}"
+            # Another process may have created it first: then theirs is the version.
+            version = created if shared.add(VERSION_KEY, created, timeout=None) else None
+            version = version or shared.get(VERSION_KEY) or created
+        return version
+
+
+content_version = ContentVersion()
+
+
+def current_version():
+    """The content version answers are kept under (see `ContentVersion`)."""
+    return content_version.current()
 
 
 def invalidate_responses():
-    """Drop the content version: every cached answer becomes unreachable at once."""
-    caches["default"].delete(VERSION_KEY)
+    """Drop the content version: every cached answer becomes unreachable at once (in
+    other processes within `API_CONTENT_VERSION_TTL` seconds)."""
+    content_version.drop()
 
 
 def content_changed(**kwargs):

@@ -166,6 +166,10 @@ API_RESPONSE_CACHE = "api-responses"
 # How long a server-side answer may be replayed at most, even with no content change
 # (bounds anything that depends on the clock, such as deadlines).
 API_RESPONSE_CACHE_SECONDS = 300
+# How long a process reuses the shared content version it last read instead of asking
+# the database on every request: a publish reaches other processes within this many
+# seconds (the publishing process at once). 0: read it on every request.
+API_CONTENT_VERSION_TTL = float(env_str("API_CONTENT_VERSION_TTL") or 2)
 API_CACHED_PATHS = ("/api/v1/", "/api/hsds/")
 # Apps whose models' changes invalidate API answers (besides every page).
 API_CACHED_SNIPPET_APPS = ("snippets",)

@@ -6,6 +6,7 @@ from django.utils.http import http_date
 
 from cms.api.caching import (
     VERSION_KEY,
+    AnswerStore,
     ContentVersion,
     _request_key,
     content_version,
@@ -346,3 +347,44 @@ def test_without_a_ttl_every_request_reads_the_version(
     for _request in range(2):
         with django_assert_num_queries(1):
             client.get(service_url(service))
+
+
+# --- The process's answers ---------------------------------------------------------
+
+
+def test_a_head_is_answered_from_the_kept_answer(client, service):
+    full = client.get(service_url(service))
+
+    head = client.head(service_url(service))
+
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["Content-Length"] == str(len(full.content))
+    assert head["ETag"] == full["ETag"]
+
+
+def test_the_store_keeps_the_most_recently_used_answers(settings):
+    settings.API_RESPONSE_CACHE_ENTRIES = 2
+    store = AnswerStore()
+    store.set("a", "answer a")
+    store.set("b", "answer b")
+
+    assert store.get("a") == "answer a"
+    store.set("c", "answer c")
+
+    assert (store.get("a"), store.get("b"), store.get("c")) == ("answer a", None, "answer c")
+    assert len(store) == 2
+
+
+def test_a_stored_answer_expires(settings, monkeypatch):
+    settings.API_RESPONSE_CACHE_SECONDS = 300
+    now = [50.0]
+    monkeypatch.setattr("cms.api.caching.monotonic", lambda: now[0])
+    store = AnswerStore()
+    store.set("a", "answer a")
+
+    now[0] += 299
+    assert store.get("a") == "answer a"
+    now[0] += 1
+    assert store.get("a") is None
+    assert len(store) == 0

@@ -11,17 +11,19 @@ run in SQL, so a list costs a fixed number of queries whatever its length; the m
 (`pages.api.map`) reuses them through `filter_services`.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, time
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.rich_text import expand_db_html
 
 from cms.api.language import fallback_chain, language_fields, requested_language
@@ -107,9 +109,103 @@ SERVICE_DETAIL_COLUMNS = {
 }
 
 
+# The page's own fields the detail shows (their columns are named as the fields).
+SERVICE_DETAIL_FIELDS = (
+    "id",
+    "path",
+    "title",
+    "slug",
+    "summary",
+    "description",
+    "eligibility",
+    "access",
+    "how_to_access",
+    "is_free",
+    "cost_description",
+    "interpretation_available",
+    "delivery",
+    "address",
+    "latitude",
+    "longitude",
+    "accessibility",
+    "phone",
+    "email",
+    "website",
+    "status",
+    "last_verified",
+)
+# Stands for the requested id while the query is compiled: no page has it (ids are
+# PostgreSQL integers, below 2**31, see `page_id_or_404`).
+SOURCE_ID_PLACEHOLDER = 2**31
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    """A query's SQL and the converters Django applies to its columns."""
+
+    sql: str
+    params: tuple
+    converters: dict  # column position -> (converters, expression)
+
+    def rows(self, placeholder, value):
+        """Run the query with `value` for each param that is `placeholder`: {column name:
+        value} for each row, converted as the ORM converts them."""
+        params = [value if param == placeholder else param for param in self.params]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            names = [column.name for column in cursor.description]
+            rows = cursor.fetchall()
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, (converters, expression) in self.converters.items():
+                for convert in converters:
+                    row[position] = convert(row[position], expression, connection)
+            converted.append(dict(zip(names, row, strict=True)))
+        return converted
+
+
+@functools.cache
+def _detail_query(before_source):
+    """The query of the Greek page whose id is `SOURCE_ID_PLACEHOLDER` and of its live
+    translations in the languages `before_source`, with `SERVICE_DETAIL_COLUMNS`.
+
+    Compiled once per chain of languages: Django takes longer to compile its dozen
+    subqueries (about 5 ms) than PostgreSQL takes to run them. The view restrictions,
+    which change, are applied to the rows by `_public`, not in SQL.
+    """
+    source_key = ServicePage.objects.filter(pk=SOURCE_ID_PLACEHOLDER).values("translation_key")
+    organisation_id = Page.objects.filter(
+        translation_key=OuterRef("organisation_translation_key"),
+        locale__language_code=settings.LANGUAGE_CODE,
+    ).values("pk")[:1]
+    candidates = (
+        ServicePage.objects.live()
+        .filter(translation_key__in=source_key)
+        .filter(
+            Q(locale__language_code=settings.LANGUAGE_CODE)
+            | Q(locale__language_code__in=before_source, alias_of__isnull=True)
+        )
+        .annotate(**SERVICE_DETAIL_COLUMNS)
+        .annotate(organisation_id=Subquery(organisation_id))
+        .values(*SERVICE_DETAIL_FIELDS, *SERVICE_DETAIL_COLUMNS, "organisation_id")
+    )
+    compiler = candidates.query.get_compiler(DEFAULT_DB_ALIAS)
+    sql, params = compiler.as_sql()
+    selected = [column for column, *_ in compiler.select[: compiler.col_count]]
+    return CompiledQuery(sql, tuple(params), compiler.get_converters(selected))
+
+
+def _public(pages):
+    """The pages outside every private section: Wagtail's `PageQuerySet.public()` (a
+    restricted page and its descendants are private), on rows."""
+    private = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
+    return [page for page in pages if not page["path"].startswith(private)]
+
+
 def live_translation(source_id, requested):
-    """The live service page serving the Greek page `source_id` in `requested`, with
-    `SERVICE_DETAIL_COLUMNS`, or a 404 problem.
+    """The live service serving the Greek page `source_id` in `requested`, as a row of
+    `SERVICE_DETAIL_FIELDS` and `SERVICE_DETAIL_COLUMNS`, or a 404 problem.
 
     The same page as `live_sources` and `serve_in_language` give (the first language of
     the fallback chain with a live, public translation, Greek last), in one query: the
@@ -118,26 +214,11 @@ def live_translation(source_id, requested):
     for every organisation that isn't live).
     """
     chain = fallback_chain(requested)
-    before_source = chain[: chain.index(settings.LANGUAGE_CODE)]
-    source_key = ServicePage.objects.filter(pk=source_id).values("translation_key")
-    organisation_id = Page.objects.filter(
-        translation_key=OuterRef("organisation_translation_key"),
-        locale__language_code=settings.LANGUAGE_CODE,
-    ).values("pk")[:1]
-    candidates = (
-        ServicePage.objects.live()
-        .public()
-        .filter(translation_key__in=source_key)
-        .filter(
-            Q(locale__language_code=settings.LANGUAGE_CODE)
-            | Q(locale__language_code__in=before_source, alias_of__isnull=True)
-        )
-        .annotate(**SERVICE_DETAIL_COLUMNS)
-        .annotate(organisation_id=Subquery(organisation_id))
-    )
-    by_language = {page.served_language: page for page in candidates}
+    before_source = tuple(chain[: chain.index(settings.LANGUAGE_CODE)])
+    candidates = _detail_query(before_source).rows(SOURCE_ID_PLACEHOLDER, source_id)
+    by_language = {page["served_language"]: page for page in _public(candidates)}
     source = by_language.get(settings.LANGUAGE_CODE)
-    if source is None or source.pk != source_id or not source.organisation_live:
+    if source is None or source["id"] != source_id or not source["organisation_live"]:
         raise _not_found()
     return next(by_language[code] for code in chain if code in by_language)
 
@@ -162,41 +243,41 @@ def _converted(rows, fields):
 
 
 def service_data(page, source_id):
-    """The public fields of `page`, a service from `live_translation`."""
+    """The public fields of `page`, a service row from `live_translation`."""
     return {
         "id": source_id,
-        "title": page.title,
-        "slug": page.slug,
+        "title": page["title"],
+        "slug": page["slug"],
         "organisation": {
-            "id": page.organisation_id,
-            "title": page.organisation_title,
+            "id": page["organisation_id"],
+            "title": page["organisation_title"],
         },
-        "summary": page.summary,
-        "description": expand_db_html(page.description),
-        "main_categories": list(dict.fromkeys(filter(None, page.main_category_slugs))),
-        "categories": page.category_slugs,
-        "target_groups": page.target_group_slugs,
-        "eligibility": page.eligibility,
-        "access": page.access,
-        "how_to_access": page.how_to_access,
-        "is_free": page.is_free,
-        "cost_description": page.cost_description,
-        "languages": page.language_slugs,
-        "interpretation_available": page.interpretation_available,
-        "delivery": page.delivery,
-        "address": page.address,
-        "latitude": _float(page.latitude),
-        "longitude": _float(page.longitude),
-        "district": page.district_number,
-        "accessibility": page.accessibility,
-        "phone": page.phone,
-        "email": page.email,
-        "website": page.website,
-        "messaging_channels": _converted(page.messaging_channel_rows, MESSAGING_CHANNEL_FIELDS),
-        "opening_hours": _converted(page.opening_hours_rows, OPENING_HOURS_FIELDS),
-        "closures": _converted(page.closure_rows, CLOSURE_FIELDS),
-        "status": page.status,
-        "last_verified": page.last_verified,
+        "summary": page["summary"],
+        "description": expand_db_html(page["description"]),
+        "main_categories": list(dict.fromkeys(filter(None, page["main_category_slugs"]))),
+        "categories": page["category_slugs"],
+        "target_groups": page["target_group_slugs"],
+        "eligibility": page["eligibility"],
+        "access": page["access"],
+        "how_to_access": page["how_to_access"],
+        "is_free": page["is_free"],
+        "cost_description": page["cost_description"],
+        "languages": page["language_slugs"],
+        "interpretation_available": page["interpretation_available"],
+        "delivery": page["delivery"],
+        "address": page["address"],
+        "latitude": _float(page["latitude"]),
+        "longitude": _float(page["longitude"]),
+        "district": page["district_number"],
+        "accessibility": page["accessibility"],
+        "phone": page["phone"],
+        "email": page["email"],
+        "website": page["website"],
+        "messaging_channels": _converted(page["messaging_channel_rows"], MESSAGING_CHANNEL_FIELDS),
+        "opening_hours": _converted(page["opening_hours_rows"], OPENING_HOURS_FIELDS),
+        "closures": _converted(page["closure_rows"], CLOSURE_FIELDS),
+        "status": page["status"],
+        "last_verified": page["last_verified"],
     }
 
 
@@ -208,7 +289,10 @@ def get_service(request, service_id: str):
     reject_unknown_params(request)
     page_id = page_id_or_404(service_id, _not_found)
     served = live_translation(page_id, requested)
-    return {**language_fields(requested, served.served_language), **service_data(served, page_id)}
+    return {
+        **language_fields(requested, served["served_language"]),
+        **service_data(served, page_id),
+    }
 
 
 # --- The list ------------------------------------------------------------------------

@@ -171,8 +171,9 @@ def _detail_query(before_source):
     translations in the languages `before_source`, with `SERVICE_DETAIL_COLUMNS`.
 
     Compiled once per chain of languages: Django takes longer to compile its dozen
-    subqueries (about 5 ms) than PostgreSQL takes to run them. The view restrictions,
-    which change, are applied to the rows by `_public`, not in SQL.
+    subqueries (about 5 ms) than PostgreSQL takes to run them. The view restrictions
+    come as a column (the paths of the restricted pages) and are applied to the rows by
+    `_public`: a filter in SQL would have to be compiled again whenever they change.
     """
     source_key = ServicePage.objects.filter(pk=SOURCE_ID_PLACEHOLDER).values("translation_key")
     organisation_id = Page.objects.filter(
@@ -187,8 +188,11 @@ def _detail_query(before_source):
             | Q(locale__language_code__in=before_source, alias_of__isnull=True)
         )
         .annotate(**SERVICE_DETAIL_COLUMNS)
-        .annotate(organisation_id=Subquery(organisation_id))
-        .values(*SERVICE_DETAIL_FIELDS, *SERVICE_DETAIL_COLUMNS, "organisation_id")
+        .annotate(
+            organisation_id=Subquery(organisation_id),
+            private_paths=ArraySubquery(PageViewRestriction.objects.values("page__path")),
+        )
+        .values(*SERVICE_DETAIL_FIELDS, *SERVICE_DETAIL_COLUMNS, "organisation_id", "private_paths")
     )
     compiler = candidates.query.get_compiler(DEFAULT_DB_ALIAS)
     sql, params = compiler.as_sql()
@@ -198,9 +202,8 @@ def _detail_query(before_source):
 
 def _public(pages):
     """The pages outside every private section: Wagtail's `PageQuerySet.public()` (a
-    restricted page and its descendants are private), on rows."""
-    private = tuple(PageViewRestriction.objects.values_list("page__path", flat=True))
-    return [page for page in pages if not page["path"].startswith(private)]
+    restricted page and its descendants are private), on rows with `private_paths`."""
+    return [page for page in pages if not page["path"].startswith(tuple(page["private_paths"]))]
 
 
 def live_translation(source_id, requested):

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from django.conf import settings
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, JSONField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import JSONObject, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,19 +64,43 @@ def page_id_or_404(text, not_found):
     return int(text)
 
 
+class OrderedJSONArray(Subquery):
+    """A column: the values of `queryset`'s `value` column, in its order, as a JSON array
+    (a list in Python); `of_json` if the values are themselves JSON.
+
+    On PostgreSQL `ARRAY(…)`, which keeps the subquery's order, made JSON. SQLite (the
+    embedded default) has no arrays: `json_group_array` over the ordered subquery, which
+    SQLite aggregates in the order the subquery gives.
+    """
+
+    template = "to_jsonb(ARRAY(%(subquery)s))"
+
+    def __init__(self, queryset, value, *, of_json=False):
+        super().__init__(queryset.values(value=value), output_field=JSONField())
+        self.of_json = of_json
+
+    def as_sqlite(self, compiler, connection):
+        element = "json(value)" if self.of_json else "value"
+        return self.as_sql(
+            compiler,
+            connection,
+            template=f"(SELECT json_group_array({element}) FROM (%(subquery)s))",
+        )
+
+
 def _term_slugs(relation, slug="slug"):
     """A column: the `slug` of each term linked through `relation`, in the terms' order."""
     field = ServicePage._meta.get_field(relation)
     term = field.m2m_reverse_field_name()
     links = field.remote_field.through.objects.filter(**{field.m2m_field_name(): OuterRef("pk")})
     ordering = [f"{term}__{name}" for name in field.related_model._meta.ordering]
-    return ArraySubquery(links.order_by(*ordering, "pk").values(f"{term}__{slug}"))
+    return OrderedJSONArray(links.order_by(*ordering, "pk"), F(f"{term}__{slug}"))
 
 
 def _rows(model, fields):
     """A column: the page's `model` rows, in their order, as JSON objects of `fields`."""
     rows = model.objects.filter(page=OuterRef("pk")).order_by(*model._meta.ordering, "pk")
-    return ArraySubquery(rows.values(row=JSONObject(**{name: name for name in fields})))
+    return OrderedJSONArray(rows, JSONObject(**{name: name for name in fields}), of_json=True)
 
 
 def _parent_organisation(field):
@@ -153,7 +176,7 @@ class CompiledQuery:
         params = [value if param == placeholder else param for param in self.params]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
-            names = [column.name for column in cursor.description]
+            names = [column[0] for column in cursor.description]
             rows = cursor.fetchall()
         converted = []
         for row in rows:
@@ -190,7 +213,7 @@ def _detail_query(before_source):
         .annotate(**SERVICE_DETAIL_COLUMNS)
         .annotate(
             organisation_id=Subquery(organisation_id),
-            private_paths=ArraySubquery(PageViewRestriction.objects.values("page__path")),
+            private_paths=OrderedJSONArray(PageViewRestriction.objects.all(), F("page__path")),
         )
         .values(*SERVICE_DETAIL_FIELDS, *SERVICE_DETAIL_COLUMNS, "organisation_id", "private_paths")
     )

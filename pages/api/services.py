@@ -157,8 +157,8 @@ SERVICE_DETAIL_FIELDS = (
     "status",
     "last_verified",
 )
-# Stands for the requested id while the query is compiled: no page has it (ids are
-# PostgreSQL integers, below 2**31, see `page_id_or_404`).
+# Stands for the requested id while the query is compiled: no page has it (page ids
+# are below 2**31, see `page_id_or_404`).
 SOURCE_ID_PLACEHOLDER = 2**31
 
 

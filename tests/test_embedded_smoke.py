@@ -33,8 +33,8 @@ def _manage(env, *args):
 
 
 @pytest.fixture(scope="module")
-def embedded_server(tmp_path_factory):
-    """Migrate a fresh SQLite file, load the demo content, serve it; yield the base URL."""
+def embedded_env(tmp_path_factory):
+    """The environment of the embedded setup: no DATABASE_URL, a fresh SQLite file."""
     data_dir = tmp_path_factory.mktemp("embedded")
     env = {
         key: value
@@ -42,6 +42,13 @@ def embedded_server(tmp_path_factory):
         if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
     }
     env.update(SQLITE_PATH=str(data_dir / "db.sqlite3"), MEDIA_ROOT=str(data_dir / "media"))
+    return env
+
+
+@pytest.fixture(scope="module")
+def embedded_server(embedded_env):
+    """Migrate the SQLite file, load the demo content, serve it; yield the base URL."""
+    env = embedded_env
     _manage(env, "migrate", "--no-input", "-v0")
     _manage(env, "load_demo")
     port = _free_port()
@@ -95,3 +102,24 @@ def test_an_unknown_page_is_a_404(embedded_server):
     """A wrong address is a plain 404, not a server error."""
     response = requests.get(embedded_server + "/el/no-such-page/", timeout=10)
     assert response.status_code == 404
+
+
+@pytest.mark.smoke
+def test_a_service_is_served_by_the_api(embedded_server, embedded_env):
+    """The service detail's one query (arrays as JSON) runs on SQLite too."""
+    service_id = _manage(
+        embedded_env,
+        "shell",
+        "-c",
+        "from pages.models import ServicePage; print(ServicePage.objects.live()"
+        ".filter(locale__language_code='el', opening_hours__isnull=False)"
+        ".values_list('pk', flat=True).first())",
+    ).stdout.split()[-1]  # after the shell's own notice of what it imported
+
+    greek = requests.get(f"{embedded_server}/api/v1/services/{service_id}", timeout=10)
+    english = requests.get(f"{embedded_server}/api/v1/services/{service_id}?lang=en", timeout=10)
+
+    assert greek.status_code == english.status_code == 200
+    assert (greek.json()["language"], english.json()["language"]) == ("el", "en")
+    assert greek.json()["categories"] and greek.json()["opening_hours"]
+    assert greek.json()["opening_hours"][0]["opens"].count(":") == 2

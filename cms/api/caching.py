@@ -14,16 +14,21 @@ Every GET under `settings.API_CACHED_PATHS` goes through `APICacheMiddleware`:
 - The content version is a shared token in Django's default cache (the database, so every
   web process sees it), dropped whenever a page is saved, published, unpublished, moved
   or deleted, a view restriction changes or a taxonomy term is edited. Bodies
-  are kept in each process's memory (`API_RESPONSE_CACHE`), under the version they were
-  rendered with: a new version makes every older body unreachable at once, so no process
-  serves stale content, and only the small version read is shared.
+  are kept in each process's memory (`AnswerStore`), under the version they were
+  rendered with: a new version makes every older body unreachable at once. Each process
+  reuses the version it read for `API_CONTENT_VERSION_TTL` seconds, so a change is
+  served at once by the process that made it and within that bound by every other.
 
 Writes that bypass model signals (`QuerySet.update`, bulk inserts) must call
 `invalidate_responses()` themselves. See docs/performance.md.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from time import monotonic
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -63,25 +68,71 @@ UNSTORED_HEADERS = {"content-length"}
 # --- The content version ----------------------------------------------------------
 
 
-def current_version():
-    """The shared content version, created by the first request after a change.
+class ContentVersion:
+    """The shared content version, and this process's copy of it.
 
-    Its value is the time it was created, which `Last-Modified` reports: content changed
-    at or before then.
+    The shared token lives in Django's default cache (the database), so every process
+    sees the same one; its value is the time it was created, which `Last-Modified`
+    reports: content changed at or before then. Reading it costs a database round trip,
+    so each process reuses the value it last read for `API_CONTENT_VERSION_TTL` seconds:
+    a change is seen at once by the process that made it (`drop`) and within that many
+    seconds by every other. With a TTL of 0 every request reads the shared token.
     """
-    shared = caches["default"]
-    version = shared.get(VERSION_KEY)
-    if version is None:
-        created = f"{time.time():.6f}"
-        # Another process may have created it first: then theirs is the version.
-        version = created if shared.add(VERSION_KEY, created, timeout=None) else None
-        version = version or shared.get(VERSION_KEY) or created
-    return version
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._copy = None  # (version, monotonic time until which it may be reused)
+        self._drops = 0  # counts `drop`s, so a read that raced one isn't kept
+
+    def current(self):
+        copy = self._copy
+        if copy is not None and monotonic() < copy[1]:
+            return copy[0]
+        drops = self._drops
+        version = self._read_shared()
+        ttl = settings.API_CONTENT_VERSION_TTL
+        if ttl > 0:
+            with self._lock:
+                if drops == self._drops:
+                    self._copy = (version, monotonic() + ttl)
+        return version
+
+    def drop(self):
+        """Forget the shared token (and this process's copy): every answer becomes stale."""
+        with self._lock:
+            self._drops += 1
+            self._copy = None
+        caches["default"].delete(VERSION_KEY)
+
+    def forget_copy(self):
+        """Forget only this process's copy: the next request reads the shared token."""
+        with self._lock:
+            self._copy = None
+
+    @staticmethod
+    def _read_shared():
+        shared = caches["default"]
+        version = shared.get(VERSION_KEY)
+        if version is None:
+            created = f"{time.time():.6f}"
+            # Another process may have created it first: then theirs is the version.
+            version = created if shared.add(VERSION_KEY, created, timeout=None) else None
+            version = version or shared.get(VERSION_KEY) or created
+        return version
+
+
+content_version = ContentVersion()
+
+
+def current_version():
+    """The content version answers are kept under (see `ContentVersion`)."""
+    return content_version.current()
 
 
 def invalidate_responses():
-    """Drop the content version: every cached answer becomes unreachable at once."""
-    caches["default"].delete(VERSION_KEY)
+    """Drop the content version: every cached answer becomes unreachable at once (in
+    other processes within `API_CONTENT_VERSION_TTL` seconds)."""
+    content_version.drop()
 
 
 def content_changed(**kwargs):
@@ -121,15 +172,93 @@ def connect_invalidation_signals():
     )
 
 
+# --- The answers ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """What the response cache keeps of an answer (cookies never: a public answer must
+    not hand one client's cookie to the next), with the headers of both replies ready."""
+
+    status: int
+    body: bytes
+    headers: dict  # of the full answer, `Content-Length` included
+    etag: str | None  # 200s only
+    last_modified: int | None  # seconds since the epoch, 200s only
+    not_modified_headers: dict  # of a 304
+
+    @classmethod
+    def of(cls, response, version):
+        body = response.content
+        patch_vary_headers(response, ("Accept-Language",))
+        headers = {
+            name: value for name, value in response.items() if name.lower() not in UNSTORED_HEADERS
+        }
+        headers["Cache-Control"] = f"public, max-age={settings.API_CACHE_MAX_AGE}"
+        etag = last_modified = None
+        if response.status_code == 200:
+            etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+            last_modified = int(float(version))
+            headers["ETag"] = etag
+            headers["Last-Modified"] = http_date(last_modified)
+        headers["Content-Length"] = str(len(body))
+        return cls(
+            status=response.status_code,
+            body=body,
+            headers=headers,
+            etag=etag,
+            last_modified=last_modified,
+            not_modified_headers={
+                name: headers[name] for name in NOT_MODIFIED_HEADERS if name in headers
+            },
+        )
+
+
+class AnswerStore:
+    """This process's answers: at most `API_RESPONSE_CACHE_ENTRIES`, the least recently
+    used dropped first, each kept at most `API_RESPONSE_CACHE_SECONDS`.
+
+    A dictionary under a lock rather than Django's `LocMemCache`, which pickles every
+    value in and out: it copied each body (the map's runs to megabytes) on every hit.
+    Answers are immutable, so handing out the stored one is safe.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._answers = OrderedDict()  # key -> (StoredAnswer, monotonic expiry)
+
+    def get(self, key):
+        with self._lock:
+            entry = self._answers.get(key)
+            if entry is None:
+                return None
+            if entry[1] <= monotonic():
+                del self._answers[key]
+                return None
+            self._answers.move_to_end(key)
+            return entry[0]
+
+    def set(self, key, answer):
+        with self._lock:
+            self._answers[key] = (answer, monotonic() + settings.API_RESPONSE_CACHE_SECONDS)
+            self._answers.move_to_end(key)
+            while len(self._answers) > settings.API_RESPONSE_CACHE_ENTRIES:
+                self._answers.popitem(last=False)
+
+    def __len__(self):
+        return len(self._answers)
+
+
+answers = AnswerStore()
+
+
 # --- The middleware ----------------------------------------------------------------
 
 
 def _request_key(request, language, version):
     """The cache key: content version, path, sorted query and negotiated language."""
-    query = urlencode(sorted(request.GET.lists()), doseq=True)
-    identity = f"{request.path}?{query}#{language}"
-    digest = hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()
-    return f"api:response:{version}:{digest}"
+    query = urlencode(sorted(request.GET.lists()), doseq=True) if request.GET else ""
+    return (version, request.path, query, language)
 
 
 def _wants_fresh(request):
@@ -142,41 +271,16 @@ def _not_modified(request, stored):
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
         etags = parse_etags(if_none_match)
-        return "*" in etags or stored["headers"]["ETag"] in etags
+        return "*" in etags or stored.etag in etags
     if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    last_modified = parse_http_date_safe(stored["headers"]["Last-Modified"])
-    return None not in (if_modified_since, last_modified) and last_modified <= if_modified_since
-
-
-def _stored_answer(response, version):
-    """What the response cache keeps: status, body and headers (cookies never: a public
-    answer must not hand one client's cookie to the next)."""
-    body = response.content
-    headers = {
-        name: value for name, value in response.items() if name.lower() not in UNSTORED_HEADERS
-    }
-    headers["Cache-Control"] = f"public, max-age={settings.API_CACHE_MAX_AGE}"
-    if response.status_code == 200:
-        digest = hashlib.blake2b(body, digest_size=16).hexdigest()
-        headers["ETag"] = f'"{digest}"'
-        headers["Last-Modified"] = http_date(int(float(version)))
-    return {"status": response.status_code, "body": body, "headers": headers}
+    return if_modified_since is not None and stored.last_modified <= if_modified_since
 
 
 def _replay(request, stored):
-    if stored["status"] == 200 and _not_modified(request, stored):
-        response = HttpResponseNotModified()
-        for name in NOT_MODIFIED_HEADERS:
-            if name in stored["headers"]:
-                response[name] = stored["headers"][name]
-    else:
-        body = b"" if request.method == "HEAD" else stored["body"]
-        response = HttpResponse(body, status=stored["status"])
-        for name, value in stored["headers"].items():
-            response[name] = value
-        response["Content-Length"] = len(stored["body"])
-    patch_vary_headers(response, ("Accept-Language",))
-    return response
+    if stored.etag is not None and _not_modified(request, stored):
+        return HttpResponseNotModified(headers=stored.not_modified_headers)
+    body = b"" if request.method == "HEAD" else stored.body
+    return HttpResponse(body, status=stored.status, headers=stored.headers)
 
 
 class APICacheMiddleware:
@@ -201,15 +305,14 @@ class APICacheMiddleware:
         # Read before rendering: content published meanwhile lands under a newer version.
         version = current_version()
         key = _request_key(request, language, version)
-        bodies = caches[settings.API_RESPONSE_CACHE]
-        stored = None if _wants_fresh(request) else bodies.get(key)
+        stored = None if _wants_fresh(request) else answers.get(key)
         if stored is None:
             response = self.get_response(request)
             if response.status_code not in CACHED_STATUSES or response.streaming:
                 return self._uncacheable(response)
-            stored = _stored_answer(response, version)
+            stored = StoredAnswer.of(response, version)
             if request.method == "GET":
-                bodies.set(key, stored, timeout=settings.API_RESPONSE_CACHE_SECONDS)
+                answers.set(key, stored)
         return _replay(request, stored)
 
     def _uncached(self, request):

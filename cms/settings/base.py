@@ -147,25 +147,24 @@ if DATABASE_URL:
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
-# A cache in the database, shared by every web process (rate limits live here):
-# nothing is kept in one process's memory. A migration of `cms` creates its table.
+# A cache in the database, shared by every web process (rate limits and the API's
+# content version live here). A migration of `cms` creates its table.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "accmr_cache",
     },
-    # API answers, in each process's memory, keyed by a content version kept in the
-    # shared cache above (cms/api/caching.py, docs/performance.md).
-    "api-responses": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "api-responses",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
 }
-API_RESPONSE_CACHE = "api-responses"
+# API answers are kept in each process's memory, keyed by the content version kept in
+# the shared cache above (cms/api/caching.py, docs/performance.md): at most this many.
+API_RESPONSE_CACHE_ENTRIES = 5000
 # How long a server-side answer may be replayed at most, even with no content change
 # (bounds anything that depends on the clock, such as deadlines).
 API_RESPONSE_CACHE_SECONDS = 300
+# How long a process reuses the shared content version it last read instead of asking
+# the database on every request: a publish reaches other processes within this many
+# seconds (the publishing process at once). 0: read it on every request.
+API_CONTENT_VERSION_TTL = float(env_str("API_CONTENT_VERSION_TTL") or 2)
 API_CACHED_PATHS = ("/api/v1/", "/api/hsds/")
 # Apps whose models' changes invalidate API answers (besides every page).
 API_CACHED_SNIPPET_APPS = ("snippets",)

@@ -16,3 +16,6 @@ DATABASES = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Every request reads the shared content version: tests roll the database back between
+# them, and a process-local copy would outlive the rollback.
+API_CONTENT_VERSION_TTL = 0

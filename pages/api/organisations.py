@@ -122,8 +122,19 @@ def _not_found():
 
 
 def _children(model, organisation):
-    """The organisation's live, public pages of `model`."""
-    return live_sources(model).filter(organisation_path=organisation.path)
+    """The organisation's live, public pages of `model` (in the source locale, as its).
+
+    What `live_sources(model)` gives under this organisation, which is live, so its
+    organisation rule holds by construction; skipping it spares a scan for every
+    organisation that isn't live. Children are found by path prefix and depth, which the
+    path index serves, not by a computed parent path, which reads every page of `model`.
+    """
+    return (
+        model.objects.live()
+        .public()
+        .filter(path__startswith=organisation.path, depth=organisation.depth + 1)
+        .filter(locale_id=organisation.locale_id)
+    )
 
 
 def _compact(sources, requested, **extra):

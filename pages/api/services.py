@@ -11,16 +11,21 @@ run in SQL, so a list costs a fixed number of queries whatever its length; the m
 (`pages.api.map`) reuses them through `filter_services`.
 """
 
+import functools
 from dataclasses import dataclass
+from datetime import date, time
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models import Exists, F, JSONField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import JSONObject, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
+from wagtail.models import Page, PageViewRestriction
 from wagtail.rich_text import expand_db_html
 
-from cms.api.language import language_fields, requested_language
+from cms.api.language import fallback_chain, language_fields, requested_language
 from cms.api.listing import list_response, live_sources, page_request, serve_in_language
 from cms.api.params import reject_unknown_params
 from cms.api.problems import Problem
@@ -29,6 +34,7 @@ from cms.search.queries import filter_by_text
 from pages.models import (
     OrganisationPage,
     ServiceClosure,
+    ServiceMessagingChannel,
     ServiceOpeningHours,
     ServicePage,
 )
@@ -58,24 +64,189 @@ def page_id_or_404(text, not_found):
     return int(text)
 
 
-SERVICE_DETAIL_PREFETCH = (
-    "district",
-    "categories__parent",
-    "target_groups",
-    "languages",
-    "opening_hours",
-    "closures",
-    "messaging_channels",
+class OrderedJSONArray(Subquery):
+    """A column: the values of `queryset`'s `value` column, in its order, as a JSON array
+    (a list in Python); `of_json` if the values are themselves JSON.
+
+    On PostgreSQL `ARRAY(…)`, which keeps the subquery's order, made JSON. SQLite (the
+    embedded default) has no arrays: `json_group_array` over the ordered subquery, which
+    SQLite aggregates in the order the subquery gives.
+    """
+
+    template = "to_jsonb(ARRAY(%(subquery)s))"
+
+    def __init__(self, queryset, value, *, of_json=False):
+        super().__init__(queryset.values(value=value), output_field=JSONField())
+        self.of_json = of_json
+
+    def as_sqlite(self, compiler, connection):
+        element = "json(value)" if self.of_json else "value"
+        return self.as_sql(
+            compiler,
+            connection,
+            template=f"(SELECT json_group_array({element}) FROM (%(subquery)s))",
+        )
+
+
+def _term_slugs(relation, slug="slug"):
+    """A column: the `slug` of each term linked through `relation`, in the terms' order."""
+    field = ServicePage._meta.get_field(relation)
+    term = field.m2m_reverse_field_name()
+    links = field.remote_field.through.objects.filter(**{field.m2m_field_name(): OuterRef("pk")})
+    ordering = [f"{term}__{name}" for name in field.related_model._meta.ordering]
+    return OrderedJSONArray(links.order_by(*ordering, "pk"), F(f"{term}__{slug}"))
+
+
+def _rows(model, fields):
+    """A column: the page's `model` rows, in their order, as JSON objects of `fields`."""
+    rows = model.objects.filter(page=OuterRef("pk")).order_by(*model._meta.ordering, "pk")
+    return OrderedJSONArray(rows, JSONObject(**{name: name for name in fields}), of_json=True)
+
+
+def _parent_organisation(field):
+    """A column: `field` of the page's parent, its organisation in the page's language."""
+    return Subquery(Page.objects.filter(path=OuterRef("parent_path")).values(field)[:1])
+
+
+# JSON gives times and dates as ISO text: back to the values the view always rendered.
+OPENING_HOURS_FIELDS = {"weekday": int, "opens": time.fromisoformat, "closes": time.fromisoformat}
+CLOSURE_FIELDS = {"start_date": date.fromisoformat, "end_date": date.fromisoformat, "reason": str}
+MESSAGING_CHANNEL_FIELDS = {"app": str, "handle": str}
+
+# Everything the detail shows beyond the page's own fields, as columns of the page's row:
+# one query instead of one per relation (and no district boundary polygon to parse).
+SERVICE_DETAIL_COLUMNS = {
+    "served_language": F("locale__language_code"),
+    "parent_path": Substr("path", 1, Length("path") - Page.steplen),
+    "organisation_live": _parent_organisation("live"),
+    "organisation_title": _parent_organisation("title"),
+    "organisation_translation_key": _parent_organisation("translation_key"),
+    "district_number": F("district__number"),
+    "category_slugs": _term_slugs("categories"),
+    "main_category_slugs": _term_slugs("categories", "parent__slug"),
+    "target_group_slugs": _term_slugs("target_groups"),
+    "language_slugs": _term_slugs("languages"),
+    "opening_hours_rows": _rows(ServiceOpeningHours, OPENING_HOURS_FIELDS),
+    "closure_rows": _rows(ServiceClosure, CLOSURE_FIELDS),
+    "messaging_channel_rows": _rows(ServiceMessagingChannel, MESSAGING_CHANNEL_FIELDS),
+}
+
+
+# The page's own fields the detail shows (their columns are named as the fields).
+SERVICE_DETAIL_FIELDS = (
+    "id",
+    "path",
+    "title",
+    "slug",
+    "summary",
+    "description",
+    "eligibility",
+    "access",
+    "how_to_access",
+    "is_free",
+    "cost_description",
+    "interpretation_available",
+    "delivery",
+    "address",
+    "latitude",
+    "longitude",
+    "accessibility",
+    "phone",
+    "email",
+    "website",
+    "status",
+    "last_verified",
 )
+# Stands for the requested id while the query is compiled: no page has it (page ids
+# are below 2**31, see `page_id_or_404`).
+SOURCE_ID_PLACEHOLDER = 2**31
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    """A query's SQL and the converters Django applies to its columns."""
+
+    sql: str
+    params: tuple
+    converters: dict  # column position -> (converters, expression)
+
+    def rows(self, placeholder, value):
+        """Run the query with `value` for each param that is `placeholder`: {column name:
+        value} for each row, converted as the ORM converts them."""
+        params = [value if param == placeholder else param for param in self.params]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            names = [column[0] for column in cursor.description]
+            rows = cursor.fetchall()
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, (converters, expression) in self.converters.items():
+                for convert in converters:
+                    row[position] = convert(row[position], expression, connection)
+            converted.append(dict(zip(names, row, strict=True)))
+        return converted
+
+
+@functools.cache
+def _detail_query(before_source):
+    """The query of the Greek page whose id is `SOURCE_ID_PLACEHOLDER` and of its live
+    translations in the languages `before_source`, with `SERVICE_DETAIL_COLUMNS`.
+
+    Compiled once per chain of languages: Django takes longer to compile its dozen
+    subqueries (about 5 ms) than PostgreSQL takes to run them. The view restrictions
+    come as a column (the paths of the restricted pages) and are applied to the rows by
+    `_public`: a filter in SQL would have to be compiled again whenever they change.
+    """
+    source_key = ServicePage.objects.filter(pk=SOURCE_ID_PLACEHOLDER).values("translation_key")
+    organisation_id = Page.objects.filter(
+        translation_key=OuterRef("organisation_translation_key"),
+        locale__language_code=settings.LANGUAGE_CODE,
+    ).values("pk")[:1]
+    candidates = (
+        ServicePage.objects.live()
+        .filter(translation_key__in=source_key)
+        .filter(
+            Q(locale__language_code=settings.LANGUAGE_CODE)
+            | Q(locale__language_code__in=before_source, alias_of__isnull=True)
+        )
+        .annotate(**SERVICE_DETAIL_COLUMNS)
+        .annotate(
+            organisation_id=Subquery(organisation_id),
+            private_paths=OrderedJSONArray(PageViewRestriction.objects.all(), F("page__path")),
+        )
+        .values(*SERVICE_DETAIL_FIELDS, *SERVICE_DETAIL_COLUMNS, "organisation_id", "private_paths")
+    )
+    compiler = candidates.query.get_compiler(DEFAULT_DB_ALIAS)
+    sql, params = compiler.as_sql()
+    selected = [column for column, *_ in compiler.select[: compiler.col_count]]
+    return CompiledQuery(sql, tuple(params), compiler.get_converters(selected))
+
+
+def _public(pages):
+    """The pages outside every private section: Wagtail's `PageQuerySet.public()` (a
+    restricted page and its descendants are private), on rows with `private_paths`."""
+    return [page for page in pages if not page["path"].startswith(tuple(page["private_paths"]))]
 
 
 def live_translation(source_id, requested):
-    """The `Served` live service whose Greek page is `source_id`, or a 404 problem."""
-    source = live_sources(ServicePage).filter(pk=source_id).first()
-    if source is None:
+    """The live service serving the Greek page `source_id` in `requested`, as a row of
+    `SERVICE_DETAIL_FIELDS` and `SERVICE_DETAIL_COLUMNS`, or a 404 problem.
+
+    The same page as `live_sources` and `serve_in_language` give (the first language of
+    the fallback chain with a live, public translation, Greek last), in one query: the
+    Greek page and its translations together, the organisation rule of `live_sources`
+    read from the Greek page's own parent (an index lookup, where `live_sources` scans
+    for every organisation that isn't live).
+    """
+    chain = fallback_chain(requested)
+    before_source = tuple(chain[: chain.index(settings.LANGUAGE_CODE)])
+    candidates = _detail_query(before_source).rows(SOURCE_ID_PLACEHOLDER, source_id)
+    by_language = {page["served_language"]: page for page in _public(candidates)}
+    source = by_language.get(settings.LANGUAGE_CODE)
+    if source is None or source["id"] != source_id or not source["organisation_live"]:
         raise _not_found()
-    (served,) = serve_in_language([source], requested, prefetch=SERVICE_DETAIL_PREFETCH)
-    return served
+    return next(by_language[code] for code in chain if code in by_language)
 
 
 def _slugs(terms):
@@ -93,59 +264,46 @@ def category_slugs(categories):
     return {"main_categories": list(main_categories), "categories": _slugs(categories)}
 
 
+def _converted(rows, fields):
+    return [{name: convert(row[name]) for name, convert in fields.items()} for row in rows]
+
+
 def service_data(page, source_id):
-    organisation = page.get_parent()
-    organisation_id = (
-        type(organisation)
-        .objects.filter(
-            translation_key=organisation.translation_key,
-            locale__language_code=settings.LANGUAGE_CODE,
-        )
-        .values_list("pk", flat=True)
-        .first()
-    )
+    """The public fields of `page`, a service row from `live_translation`."""
     return {
         "id": source_id,
-        "title": page.title,
-        "slug": page.slug,
+        "title": page["title"],
+        "slug": page["slug"],
         "organisation": {
-            "id": organisation_id,
-            "title": organisation.title,
+            "id": page["organisation_id"],
+            "title": page["organisation_title"],
         },
-        "summary": page.summary,
-        "description": expand_db_html(page.description),
-        **category_slugs(page.categories.all()),
-        "target_groups": _slugs(page.target_groups.all()),
-        "eligibility": page.eligibility,
-        "access": page.access,
-        "how_to_access": page.how_to_access,
-        "is_free": page.is_free,
-        "cost_description": page.cost_description,
-        "languages": _slugs(page.languages.all()),
-        "interpretation_available": page.interpretation_available,
-        "delivery": page.delivery,
-        "address": page.address,
-        "latitude": _float(page.latitude),
-        "longitude": _float(page.longitude),
-        "district": page.district.number if page.district_id else None,
-        "accessibility": page.accessibility,
-        "phone": page.phone,
-        "email": page.email,
-        "website": page.website,
-        "messaging_channels": [
-            {"app": channel.app, "handle": channel.handle}
-            for channel in page.messaging_channels.all()
-        ],
-        "opening_hours": [
-            {"weekday": row.weekday, "opens": row.opens, "closes": row.closes}
-            for row in page.opening_hours.all()
-        ],
-        "closures": [
-            {"start_date": row.start_date, "end_date": row.end_date, "reason": row.reason}
-            for row in page.closures.all()
-        ],
-        "status": page.status,
-        "last_verified": page.last_verified,
+        "summary": page["summary"],
+        "description": expand_db_html(page["description"]),
+        "main_categories": list(dict.fromkeys(filter(None, page["main_category_slugs"]))),
+        "categories": page["category_slugs"],
+        "target_groups": page["target_group_slugs"],
+        "eligibility": page["eligibility"],
+        "access": page["access"],
+        "how_to_access": page["how_to_access"],
+        "is_free": page["is_free"],
+        "cost_description": page["cost_description"],
+        "languages": page["language_slugs"],
+        "interpretation_available": page["interpretation_available"],
+        "delivery": page["delivery"],
+        "address": page["address"],
+        "latitude": _float(page["latitude"]),
+        "longitude": _float(page["longitude"]),
+        "district": page["district_number"],
+        "accessibility": page["accessibility"],
+        "phone": page["phone"],
+        "email": page["email"],
+        "website": page["website"],
+        "messaging_channels": _converted(page["messaging_channel_rows"], MESSAGING_CHANNEL_FIELDS),
+        "opening_hours": _converted(page["opening_hours_rows"], OPENING_HOURS_FIELDS),
+        "closures": _converted(page["closure_rows"], CLOSURE_FIELDS),
+        "status": page["status"],
+        "last_verified": page["last_verified"],
     }
 
 
@@ -157,7 +315,10 @@ def get_service(request, service_id: str):
     reject_unknown_params(request)
     page_id = page_id_or_404(service_id, _not_found)
     served = live_translation(page_id, requested)
-    return {**language_fields(requested, served.language), **service_data(served.page, page_id)}
+    return {
+        **language_fields(requested, served["served_language"]),
+        **service_data(served, page_id),
+    }
 
 
 # --- The list ------------------------------------------------------------------------

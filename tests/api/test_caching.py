@@ -1,9 +1,18 @@
 """HTTP caching of the API: conditional GETs, the response cache and its invalidation."""
 
 import pytest
+from django.core.cache import caches
 from django.utils.http import http_date
 
-from cms.api.caching import _request_key, current_version, invalidate_responses
+from cms.api.caching import (
+    VERSION_KEY,
+    AnswerStore,
+    ContentVersion,
+    _request_key,
+    content_version,
+    current_version,
+    invalidate_responses,
+)
 from snippets.models import ServiceCategory
 from tests.factories import category, english, make_organisation, make_service, translate_page
 
@@ -250,3 +259,132 @@ def test_a_cached_answer_is_the_views_own(client):
 
     assert cached.content == fresh.content
     assert category("primary-care").slug in {item["slug"] for item in cached.json()["results"]}
+
+
+# --- The process's copy of the content version (API_CONTENT_VERSION_TTL) -------------
+
+
+@pytest.fixture
+def clock(settings, monkeypatch):
+    """A two-second version TTL, on a clock the test moves (`clock[0]`, seconds)."""
+    settings.API_CONTENT_VERSION_TTL = 2
+    now = [1000.0]
+    monkeypatch.setattr("cms.api.caching.monotonic", lambda: now[0])
+    content_version.forget_copy()
+    yield now
+    content_version.forget_copy()
+
+
+def test_with_a_ttl_a_cached_answer_costs_no_query(
+    client, service, clock, django_assert_num_queries
+):
+    """The version read is reused for the TTL, then read again."""
+    first = client.get(service_url(service))
+
+    with django_assert_num_queries(0):
+        again = client.get(service_url(service))
+    clock[0] += 2.5
+    with django_assert_num_queries(1):
+        later = client.get(service_url(service))
+
+    assert first.content == again.content == later.content
+
+
+def test_the_publishing_process_sees_its_change_at_once(client, service, clock):
+    before = client.get(service_url(service))
+    service.title = "Κλινική"
+    service.save_revision().publish()
+
+    after = client.get(service_url(service), headers={"If-None-Match": before["ETag"]})
+
+    assert after.status_code == 200
+    assert after.json()["title"] == "Κλινική"
+
+
+def test_another_process_sees_a_change_within_the_ttl(client, service, clock):
+    """A publish elsewhere drops the shared version only; this process's copy lasts
+    until its TTL runs out, then the new content is served."""
+    client.get(service_url(service))
+    # Another process publishes: the rows change and the shared version goes.
+    type(service).objects.filter(pk=service.pk).update(title="Αλλού")
+    caches["default"].delete(VERSION_KEY)
+
+    clock[0] += 1.9
+    within_ttl = client.get(service_url(service))
+    clock[0] += 0.2
+    after_ttl = client.get(service_url(service))
+
+    assert within_ttl.json()["title"] == "Ιατρείο"
+    assert after_ttl.json()["title"] == "Αλλού"
+
+
+def test_a_read_racing_an_invalidation_is_not_kept(db, clock, monkeypatch):
+    """A version read while this process invalidates may be the old one: it is used
+    for the request under way but not kept, so the next request reads again."""
+    versions = ContentVersion()
+    old = versions.current()
+    versions.forget_copy()
+    read_shared = ContentVersion._read_shared
+
+    def read_then_invalidate():
+        version = read_shared()
+        versions.drop()  # another thread of this process publishes meanwhile
+        return version
+
+    monkeypatch.setattr(versions, "_read_shared", read_then_invalidate)
+    assert versions.current() == old
+    monkeypatch.setattr(versions, "_read_shared", read_shared)
+
+    assert versions.current() != old
+
+
+def test_without_a_ttl_every_request_reads_the_version(
+    client, service, settings, django_assert_num_queries
+):
+    settings.API_CONTENT_VERSION_TTL = 0
+    client.get(service_url(service))
+
+    for _request in range(2):
+        with django_assert_num_queries(1):
+            client.get(service_url(service))
+
+
+# --- The process's answers ---------------------------------------------------------
+
+
+def test_a_head_is_answered_from_the_kept_answer(client, service):
+    full = client.get(service_url(service))
+
+    head = client.head(service_url(service))
+
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["Content-Length"] == str(len(full.content))
+    assert head["ETag"] == full["ETag"]
+
+
+def test_the_store_keeps_the_most_recently_used_answers(settings):
+    settings.API_RESPONSE_CACHE_ENTRIES = 2
+    store = AnswerStore()
+    store.set("a", "answer a")
+    store.set("b", "answer b")
+
+    assert store.get("a") == "answer a"
+    store.set("c", "answer c")
+
+    assert (store.get("a"), store.get("b"), store.get("c")) == ("answer a", None, "answer c")
+    assert len(store) == 2
+
+
+def test_a_stored_answer_expires(settings, monkeypatch):
+    settings.API_RESPONSE_CACHE_SECONDS = 300
+    now = [50.0]
+    monkeypatch.setattr("cms.api.caching.monotonic", lambda: now[0])
+    store = AnswerStore()
+    store.set("a", "answer a")
+
+    now[0] += 299
+    assert store.get("a") == "answer a"
+    now[0] += 1
+    assert store.get("a") is None
+    assert len(store) == 0

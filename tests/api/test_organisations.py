@@ -164,6 +164,7 @@ def test_the_detail_lists_live_services_upcoming_actions_and_open_calls(client, 
     service = make_service(praksis, title="Ιατρείο")
     translate_page(service, "en", title="Clinic")
     make_service(praksis, publish=False)
+    make_service(make_organisation(title="Άλλη οργάνωση"), title="Όχι δικό της")
     private = make_service(praksis)
     PageViewRestriction.objects.create(page=private, restriction_type="login")
     soon = make_action(

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from pages.models import ServiceMessagingChannel
 from tests.factories import (
@@ -125,6 +126,33 @@ def test_the_translation_id_is_not_an_id(client, service):
     assert get(client, english.pk).status_code == 404
 
 
+def test_a_service_of_an_unpublished_organisation_is_a_404_problem(client, service, organisation):
+    """A service is only served while its organisation is approved (live)."""
+    organisation.unpublish()
+
+    assert get(client, service.pk).status_code == 404
+    assert get(client, service.pk, "?lang=en").status_code == 404
+
+
+def test_a_restricted_service_is_a_404_problem(client, service):
+    """A page behind a view restriction is not public, in any language."""
+    translate_page(service, "en", title="Clinic")
+    PageViewRestriction.objects.create(page=service, restriction_type="login")
+
+    assert get(client, service.pk).status_code == 404
+    assert get(client, service.pk, "?lang=en").status_code == 404
+
+
+def test_a_restricted_translation_falls_back_to_greek(client, service):
+    """A translation behind a view restriction is not served; the Greek page is."""
+    english = translate_page(service, "en", title="Clinic")
+    PageViewRestriction.objects.create(page=english, restriction_type="login")
+
+    body = get(client, service.pk, "?lang=en").json()
+
+    assert (body["language"], body["fallback"], body["title"]) == ("el", True, "Ιατρείο")
+
+
 def test_an_organisation_id_is_not_a_service(client, organisation):
     """Only service pages are served here."""
     assert get(client, organisation.pk).status_code == 404
@@ -160,9 +188,19 @@ def test_a_fixed_number_of_queries(client, organisation, django_assert_max_num_q
     )
     ServiceMessagingChannel.objects.create(page=service, app="viber", handle="+30 69")
     ServiceMessagingChannel.objects.create(page=service, app="signal", handle="@clinic")
+    translate_page(service, "en", title="Clinic")
 
-    with django_assert_max_num_queries(14):
+    # The page with everything it shows, and the view restrictions, in one query.
+    with django_assert_max_num_queries(1):
         body = get(client, service.pk, "?lang=en").json()
 
+    assert body["title"] == "Clinic"
     assert len(body["opening_hours"]) == 5
-    assert len(body["messaging_channels"]) == 2
+    assert body["messaging_channels"] == [
+        {"app": "viber", "handle": "+30 69"},
+        {"app": "signal", "handle": "@clinic"},
+    ]
+    assert body["closures"] == [
+        {"start_date": "2026-08-10", "end_date": "2026-08-20", "reason": ""}
+    ]
+    assert set(body["categories"]) == {"primary-care", "emergency-shelter"}

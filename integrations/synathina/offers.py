@@ -150,7 +150,9 @@ def _target(target):
             errors=[
                 {
                     "field": "target.id",
-                    "message": _("There is no such %(type)s.") % {"type": target.type},
+                    "message": _("No such action.")
+                    if target.type == "action"
+                    else _("No such service."),
                 }
             ],
         )

@@ -26,6 +26,7 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from cms.api.caching import invalidate_responses
+from pages.api.service_listing import rebuild_service_listings
 from pages.models import (
     ActionOccurrence,
     ActionPage,
@@ -402,8 +403,8 @@ def current_sizes():
 def ensure_dataset(target, *, seed=2026):
     """Add organisations, services and actions (Greek + English) up to `target`'s sizes.
 
-    Returns the sizes now in the database. The API's response cache is invalidated:
-    these writes send no signals.
+    Returns the sizes now in the database. These writes send no signals: the services'
+    read model is rebuilt and the API's response cache invalidated here.
     """
     ensure_site_tree()
     existing = current_sizes()
@@ -419,6 +420,7 @@ def ensure_dataset(target, *, seed=2026):
         if target.actions > existing.actions:
             _add_actions(writer, terms, rng, target.actions - existing.actions, organisations)
         writer.fix_child_counts()
+        rebuild_service_listings()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     invalidate_responses()

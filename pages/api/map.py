@@ -10,21 +10,20 @@ Services are one point each; actions one point per upcoming occurrence with a pl
 (the actions list's filters apply: `from`, `to`, `district`, `near` ...).
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.http import HttpResponse
 from ninja import Router
 
-from cms.api.language import language_fields, requested_language
-from cms.api.listing import serve_in_language
+from cms.api.language import requested_language
+from cms.api.listing import json_with_array, serve_in_language, served_language_fields
 from cms.api.query import QueryParams
-from pages.models import ActionPage, ServicePage
-from snippets.models import ServiceCategory
+from pages.models import ActionPage
 
 from .actions import ACTION_FILTER_PARAMS, read_action_filters, upcoming_occurrences
-from .filtering import choices, pick_served_title, served_titles
+from .filtering import choices
 from .services import SERVICE_FILTERS, filter_services
 
 router = Router(tags=["map"])
@@ -36,8 +35,8 @@ GEOJSON_CONTENT_TYPE = "application/geo+json"
 class Layer:
     kind: str
     filters: tuple
-    # (params, requested language) -> a function of no argument giving (feature,
-    # language) pairs; reading the parameters records their errors in `params`.
+    # (params, requested language) -> a function of no argument giving (feature as JSON
+    # text, language) pairs; reading the parameters records their errors in `params`.
     read: Callable
 
 
@@ -50,45 +49,13 @@ def feature(kind, item_id, title, longitude, latitude, **properties):
     }
 
 
-def _first_main_categories(services):
-    """{service id: slug of its first main category in the coordinators' order}, in two
-    queries (a correlated subquery a row costs far more on the whole city)."""
-    rank = {
-        pk: (position, slug)
-        for position, (pk, slug) in enumerate(
-            ServiceCategory.objects.filter(
-                parent__isnull=True, locale__language_code=settings.LANGUAGE_CODE
-            ).values_list("pk", "slug")
-        )
-    }
-    links = ServicePage.categories.through.objects.filter(
-        servicepage__in=services.values("pk")
-    ).values_list("servicepage_id", "servicecategory__parent_id")
-    first = {}
-    for service_id, parent_id in links:
-        current = first.get(service_id)
-        candidate = rank.get(parent_id)
-        if candidate and (current is None or candidate < current):
-            first[service_id] = candidate
-    return {service_id: slug for service_id, (_position, slug) in first.items()}
-
-
 def _service_features(params, requested):
     filtered = filter_services(params, requested)
 
     def features():
-        titles = served_titles(requested)
+        # Serialised when the service's row was written (`pages.api.service_listing`).
         located = filtered.queryset.filter(latitude__isnull=False, longitude__isnull=False)
-        main_categories = _first_main_categories(located)
-        rows = (
-            located.annotate(**titles)
-            .order_by("pk")
-            .values_list("pk", "title", "longitude", "latitude", "district__number", *titles)
-        )
-        for pk, title, longitude, latitude, district, *translated in rows:
-            served_title, language = pick_served_title(translated, title, requested)
-            properties = {"main_category": main_categories.get(pk), "district": district}
-            yield feature("service", pk, served_title, longitude, latitude, **properties), language
+        return located.order_by("service_id").values_list("feature", "served_language")
 
     return features
 
@@ -122,7 +89,7 @@ def _action_features(params, requested):
             )
             # An action has a point per occurrence: the feature's id names the occurrence.
             item["id"] = f"action-{action_id}-{occurrence_id}"
-            yield item, action.language
+            yield json.dumps(item), action.language
 
     return features
 
@@ -155,7 +122,6 @@ def map_features(request, response: HttpResponse):
                 features.append(item)
                 languages.add(language)
     # As in lists (decision 37): the language every feature shares, else the requested one.
-    fields = language_fields(requested, next(iter(languages)) if len(languages) == 1 else requested)
-    fields["fallback"] = any(language != requested for language in languages)
+    fields = served_language_fields(requested, languages)
     response["Content-Type"] = GEOJSON_CONTENT_TYPE
-    return {"type": "FeatureCollection", **fields, "features": features}
+    return json_with_array({"type": "FeatureCollection", **fields}, "features", features)

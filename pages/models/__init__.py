@@ -1,6 +1,7 @@
 from .actions import ActionOccurrence, ActionPage, ActionSupportRequest
 from .editorial import ContentPage, NewsIndexPage, NewsPage
 from .home import HomePage
+from .listing import ServiceListing
 from .open_calls import OpenCallAttachment, OpenCallPage
 from .organisations import OrganisationContactPerson, OrganisationIndexPage, OrganisationPage
 from .services import (
@@ -25,6 +26,7 @@ __all__ = [
     "OrganisationIndexPage",
     "OrganisationPage",
     "ServiceClosure",
+    "ServiceListing",
     "ServiceMessagingChannel",
     "ServiceOpeningHours",
     "ServicePage",

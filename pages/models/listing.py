@@ -1,0 +1,72 @@
+"""The services list's read model: one row per listable service and API language."""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from cms.api.language import FALLBACK_LANGUAGES
+
+# Every listed service has a row in these languages (English and Greek).
+LISTED_IN_EVERY_LANGUAGE = FALLBACK_LANGUAGES
+
+
+class ServiceListingQuerySet(models.QuerySet):
+    def answering(self, language):
+        """The row each listed service is served from to a request in `language`: its
+        own row in that language, else its English row (the rest of the chain)."""
+        if language in LISTED_IN_EVERY_LANGUAGE:
+            return self.filter(language=language)
+        own = ServiceListing.objects.filter(language=language, service=OuterRef("service"))
+        return self.filter(Q(language=language) | Q(language="en") & ~Exists(own))
+
+
+class ServiceListing(models.Model):
+    """What `GET /api/v1/services` and the map read of one service in one language.
+
+    Only listable services have rows (live, public, of a live organisation: decision 42).
+    Every service has an `el` and an `en` row; another language has a row only where the
+    service or its organisation has a live translation in it, and a request in that
+    language otherwise reads the `en` row (the fallback chain is the same from there).
+    Filter columns are copied from the Greek page; `title`, `item` and `feature` are the
+    served text. Written by `pages.api.service_listing`, never edited by hand.
+    """
+
+    service = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("service (Greek page)"),
+        on_delete=models.CASCADE,
+        related_name="service_listings",
+    )
+    language = models.CharField(_("language requested"), max_length=10)
+    served_language = models.CharField(_("language served"), max_length=10)
+    title = models.CharField(_("title served"), max_length=255)
+    updated = models.DateTimeField(_("last published"), null=True)
+    organisation_id = models.PositiveIntegerField(_("organisation (Greek page)"))
+    organisation_type_id = models.PositiveIntegerField(_("organisation type"), null=True)
+    district = models.PositiveSmallIntegerField(_("district"), null=True)
+    delivery = models.CharField(_("delivery"), max_length=20)
+    is_free = models.BooleanField(_("free of charge"))
+    status = models.CharField(_("operating status"), max_length=20)
+    latitude = models.FloatField(_("latitude"), null=True)
+    longitude = models.FloatField(_("longitude"), null=True)
+    item = models.TextField(_("list item (JSON)"))
+    feature = models.TextField(_("map feature (JSON)"), blank=True)
+
+    objects = ServiceListingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service listing")
+        verbose_name_plural = _("service listings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "service"], name="service_listing_language_service"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["language", "title", "service"], name="service_listing_title"),
+            models.Index(fields=["language", "district"], name="service_listing_district"),
+            models.Index(fields=["latitude", "longitude"], name="service_listing_coordinates"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.language})"

@@ -18,12 +18,11 @@ from django.http import HttpResponse
 from ninja import Router
 
 from cms.api.language import requested_language
-from cms.api.listing import json_with_array, serve_in_language, served_language_fields
+from cms.api.listing import json_with_array, served_language_fields
 from cms.api.query import QueryParams
-from pages.models import ActionPage
 
 from .actions import ACTION_FILTER_PARAMS, read_action_filters, upcoming_occurrences
-from .filtering import choices
+from .filtering import choices, pick_served_title, served_titles
 from .services import SERVICE_FILTERS, filter_services
 
 router = Router(tags=["map"])
@@ -41,6 +40,7 @@ class Layer:
 
 
 def feature(kind, item_id, title, longitude, latitude, **properties):
+    """A GeoJSON point feature, to serialise with `serialised_feature`."""
     return {
         "type": "Feature",
         "id": f"{kind}-{item_id}",
@@ -49,13 +49,19 @@ def feature(kind, item_id, title, longitude, latitude, **properties):
     }
 
 
+def serialised_feature(item):
+    """A feature as compact JSON: UTF-8 text, no spaces (decision 75). A map carries every
+    point of the city, so its size counts."""
+    return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+
+
 def _service_features(params, requested):
     filtered = filter_services(params, requested)
 
     def features():
         # Serialised when the service's row was written (`pages.api.service_listing`).
         located = filtered.queryset.filter(latitude__isnull=False, longitude__isnull=False)
-        return located.order_by("service_id").values_list("feature", "served_language")
+        return located.order_by("service_id").values_list("payload__feature", "served_language")
 
     return features
 
@@ -64,24 +70,30 @@ def _action_features(params, requested):
     filters = read_action_filters(params)
 
     def features():
-        rows = list(
+        # One query: the action's served title is read with each occurrence.
+        titles = served_titles(requested, translation_key="page__translation_key")
+        rows = (
             upcoming_occurrences(filters)
             .filter(latitude__isnull=False, longitude__isnull=False)
+            .annotate(**titles)
             .order_by("start", "pk")
-            .values_list("pk", "page_id", "longitude", "latitude", "start", "district__number")
-        )
-        sources = list(
-            ActionPage.objects.filter(pk__in={row[1] for row in rows}).only(
-                "title", "translation_key"
+            .values_list(
+                "pk",
+                "page_id",
+                "longitude",
+                "latitude",
+                "start",
+                "district__number",
+                "page__title",
+                *titles,
             )
         )
-        served = {item.source.pk: item for item in serve_in_language(sources, requested)}
-        for occurrence_id, action_id, longitude, latitude, start, district in rows:
-            action = served[action_id]
+        for occurrence_id, action_id, longitude, latitude, start, district, title, *rest in rows:
+            served_title, language = pick_served_title(rest, title, requested)
             item = feature(
                 "action",
                 action_id,
-                action.page.title,
+                served_title,
                 longitude,
                 latitude,
                 start=start.isoformat(),
@@ -89,7 +101,7 @@ def _action_features(params, requested):
             )
             # An action has a point per occurrence: the feature's id names the occurrence.
             item["id"] = f"action-{action_id}-{occurrence_id}"
-            yield json.dumps(item), action.language
+            yield serialised_feature(item), language
 
     return features
 

@@ -23,11 +23,11 @@ from wagtail.models import Page
 
 from cms.api.language import fallback_chain, supported_languages
 from cms.api.listing import Served, live_sources
-from pages.models import OrganisationPage, ServiceListing, ServicePage
+from pages.models import OrganisationPage, ServiceListing, ServiceListingPayload, ServicePage
 from pages.models.listing import LISTED_IN_EVERY_LANGUAGE
 from snippets.models import ServiceCategory
 
-from .map import feature
+from .map import feature, serialised_feature
 from .services import LIST_FIELDS, service_list_item
 
 BATCH_SIZE = 1000
@@ -82,6 +82,7 @@ def _first_main_category(source, ranks):
 
 
 def _rows(source, organisation, translations, organisation_translations, main_category):
+    """(`ServiceListing`, `ServiceListingPayload`) of each language `source` has a row in."""
     languages = LISTED_IN_EVERY_LANGUAGE + tuple(
         code
         for code in supported_languages()
@@ -108,7 +109,7 @@ def _rows(source, organisation, translations, organisation_translations, main_ca
             if located
             else None
         )
-        yield ServiceListing(
+        listing = ServiceListing(
             service_id=source.pk,
             language=language,
             served_language=served.language,
@@ -122,8 +123,14 @@ def _rows(source, organisation, translations, organisation_translations, main_ca
             status=source.status,
             latitude=item["latitude"],
             longitude=item["longitude"],
-            item=serialised(item),
-            feature=serialised(map_feature) if located else "",
+        )
+        yield (
+            listing,
+            ServiceListingPayload(
+                listing=listing,
+                item=serialised(item),
+                feature=serialised_feature(map_feature) if located else "",
+            ),
         )
 
 
@@ -170,7 +177,11 @@ def refresh_service_listings(source_ids, *, gone_page_ids=()):
         )
     with transaction.atomic():
         ServiceListing.objects.filter(service_id__in=ids).delete()
-        ServiceListing.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        ServiceListing.objects.bulk_create([listing for listing, _ in rows], batch_size=BATCH_SIZE)
+        # The listings have their ids now.
+        ServiceListingPayload.objects.bulk_create(
+            [payload for _, payload in rows], batch_size=BATCH_SIZE
+        )
 
 
 def refresh_service_listings_for_keys(translation_keys, *, gone_page_ids=()):

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -36,6 +36,7 @@ from cms.search.queries import filter_by_text
 from pages.models import (
     ServiceClosure,
     ServiceListing,
+    ServiceListingPayload,
     ServiceOpeningHours,
     ServicePage,
 )
@@ -356,15 +357,20 @@ def list_services(request):
     default_sort = "relevance" if filtered.searched else "distance" if filtered.nearby else "title"
     sort = sort or default_sort
 
+    # The page of narrow rows, counting every match as it goes; then their items.
     services = filtered.queryset
-    count = services.count()
-    rows = []
-    if page.offset < count:
-        distance = ("distance_km",) if filtered.nearby else ()
-        rows = services.order_by(*SORT_FIELDS[sort], "service_id").values_list(
-            "item", "served_language", *distance
-        )[page.offset : page.offset + page.size]
-    items = [with_distance(item, rest[0]) if rest else item for item, _language, *rest in rows]
+    distance = ("distance_km",) if filtered.nearby else ()
+    rows = list(
+        services.annotate(total=Window(Count("pk")))
+        .order_by(*SORT_FIELDS[sort], "service_id")
+        .values_list("pk", "served_language", "total", *distance)[
+            page.offset : page.offset + page.size
+        ]
+    )
+    # No rows: past the end (count them), or nothing matches.
+    count = rows[0][2] if rows else services.count() if page.offset else 0
+    payloads = ServiceListingPayload.objects.filter(listing__in=[row[0] for row in rows])
+    items = dict(payloads.values_list("listing_id", "item") if rows else ())
     envelope = list_envelope(
         request,
         count=count,
@@ -372,4 +378,8 @@ def list_services(request):
         requested=requested,
         served_languages=[row[1] for row in rows],
     )
-    return json_with_array(envelope, "results", items)
+    return json_with_array(
+        envelope,
+        "results",
+        [with_distance(items[pk], rest[0]) if rest else items[pk] for pk, _, _, *rest in rows],
+    )

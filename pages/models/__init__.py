@@ -1,7 +1,7 @@
 from .actions import ActionOccurrence, ActionPage, ActionSupportRequest
 from .editorial import ContentPage, NewsIndexPage, NewsPage
 from .home import HomePage
-from .listing import ServiceListing
+from .listing import ServiceListing, ServiceListingPayload
 from .open_calls import OpenCallAttachment, OpenCallPage
 from .organisations import OrganisationContactPerson, OrganisationIndexPage, OrganisationPage
 from .services import (
@@ -27,6 +27,7 @@ __all__ = [
     "OrganisationPage",
     "ServiceClosure",
     "ServiceListing",
+    "ServiceListingPayload",
     "ServiceMessagingChannel",
     "ServiceOpeningHours",
     "ServicePage",

@@ -27,8 +27,10 @@ class ServiceListing(models.Model):
     Every service has an `el` and an `en` row; another language has a row only where the
     service or its organisation has a live translation in it, and a request in that
     language otherwise reads the `en` row (the fallback chain is the same from there).
-    Filter columns are copied from the Greek page; `title`, `item` and `feature` are the
-    served text. Written by `pages.api.service_listing`, never edited by hand.
+    Filter columns are copied from the Greek page; `title` is the served one. What the
+    API serves of the row is in its `ServiceListingPayload`, a table of its own so that
+    filtering, counting and sorting read narrow rows. Written by
+    `pages.api.service_listing`, never edited by hand.
     """
 
     service = models.ForeignKey(
@@ -49,8 +51,6 @@ class ServiceListing(models.Model):
     status = models.CharField(_("operating status"), max_length=20)
     latitude = models.FloatField(_("latitude"), null=True)
     longitude = models.FloatField(_("longitude"), null=True)
-    item = models.TextField(_("list item (JSON)"))
-    feature = models.TextField(_("map feature (JSON)"), blank=True)
 
     objects = ServiceListingQuerySet.as_manager()
 
@@ -70,3 +70,24 @@ class ServiceListing(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.language})"
+
+
+class ServiceListingPayload(models.Model):
+    """A `ServiceListing` row's list item and map feature, serialised as the API sends them."""
+
+    listing = models.OneToOneField(
+        ServiceListing,
+        verbose_name=_("service listing"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="payload",
+    )
+    item = models.TextField(_("list item (JSON)"))
+    feature = models.TextField(_("map feature (JSON)"), blank=True)
+
+    class Meta:
+        verbose_name = _("service listing payload")
+        verbose_name_plural = _("service listing payloads")
+
+    def __str__(self):
+        return str(self.listing)

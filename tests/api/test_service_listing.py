@@ -25,14 +25,14 @@ pytestmark = pytest.mark.django_db
 def rows(service):
     """{language: (served language, served title, item)} of the service's rows."""
     return {
-        row.language: (row.served_language, row.title, json.loads(row.item))
+        row.language: (row.served_language, row.title, json.loads(row.payload.item))
         for row in ServiceListing.objects.filter(service=service)
     }
 
 
 def snapshot():
     fields = [field.name for field in ServiceListing._meta.concrete_fields if field.name != "id"]
-    return sorted(ServiceListing.objects.values_list(*fields))
+    return sorted(ServiceListing.objects.values_list(*fields, "payload__item", "payload__feature"))
 
 
 def publish(page, **fields):
@@ -62,7 +62,7 @@ def test_a_published_service_has_a_greek_and_an_english_row(organisation):
         ["food"],
         {"id": organisation.pk, "title": "Πράξις"},
     )
-    feature = json.loads(ServiceListing.objects.get(service=service, language="el").feature)
+    feature = json.loads(ServiceListing.objects.get(service=service, language="el").payload.feature)
     assert feature["properties"]["main_category"] == category("food").parent.slug
     assert feature["geometry"]["coordinates"] == [item["longitude"], item["latitude"]]
 

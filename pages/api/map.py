@@ -6,8 +6,10 @@ leaves that kind out (filters combine with AND, and such an item cannot match it
 `kind=` picks kinds by name. Features are read with one query per layer, as plain rows:
 no pagination, nothing per row but building the feature.
 
-Services are one point each; actions one point per upcoming occurrence with a place
-(the actions list's filters apply: `from`, `to`, `district`, `near` ...).
+Services are one point each, their features serialised in the services' read model
+(`ServiceListing`); with no filter, the whole city's are one `ServiceMapLayer` row.
+Actions are one point per upcoming occurrence with a place (the actions list's filters
+apply: `from`, `to`, `district`, `near` ...).
 """
 
 import json
@@ -17,9 +19,10 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from ninja import Router
 
-from cms.api.language import requested_language
+from cms.api.language import LANG_PARAM, requested_language
 from cms.api.listing import json_with_array, served_language_fields
 from cms.api.query import QueryParams
+from pages.models import ServiceListing, ServiceListingGeneration, ServiceMapLayer
 
 from .actions import ACTION_FILTER_PARAMS, read_action_filters, upcoming_occurrences
 from .filtering import choices, pick_served_title, served_titles
@@ -34,8 +37,9 @@ GEOJSON_CONTENT_TYPE = "application/geo+json"
 class Layer:
     kind: str
     filters: tuple
-    # (params, requested language) -> a function of no argument giving (feature as JSON
-    # text, language) pairs; reading the parameters records their errors in `params`.
+    # (params, requested language) -> a function of no argument giving (features, served
+    # languages): features as JSON texts, each one or more comma-separated features;
+    # reading the parameters records their errors in `params`.
     read: Callable
 
 
@@ -55,13 +59,48 @@ def serialised_feature(item):
     return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
 
 
+def services_map_layer(language):
+    """([features joined], served languages) of every located listed service answering
+    `language`: the map with no filter. Kept in `ServiceMapLayer` until the listings
+    change, so a map of the whole city reads one row; the first request after a change
+    joins the features again (the generation is read before the rows, so a layer is never
+    older than the generation it is stored under)."""
+    generation = ServiceListingGeneration.objects.values_list("number", flat=True).get(pk=1)
+    layer = ServiceMapLayer.objects.filter(language=language, generation=generation).first()
+    if layer is None:
+        rows = list(
+            ServiceListing.objects.answering(language)
+            .filter(latitude__isnull=False, longitude__isnull=False)
+            .order_by("service_id")
+            .values_list("payload__feature", "served_language")
+        )
+        layer = ServiceMapLayer(
+            language=language,
+            generation=generation,
+            features=",".join(feature for feature, _ in rows),
+            served_languages=",".join(sorted({served for _, served in rows})),
+        )
+        ServiceMapLayer.objects.bulk_create(
+            [layer],
+            update_conflicts=True,
+            unique_fields=["language"],
+            update_fields=["generation", "features", "served_languages"],
+        )
+    features = [layer.features] if layer.features else []
+    return features, set(filter(None, layer.served_languages.split(",")))
+
+
 def _service_features(params, requested):
     filtered = filter_services(params, requested)
+    whole_city = not set(params.query) - {"kind", LANG_PARAM}
 
     def features():
+        if whole_city:
+            return services_map_layer(requested)
         # Serialised when the service's row was written (`pages.api.service_listing`).
         located = filtered.queryset.filter(latitude__isnull=False, longitude__isnull=False)
-        return located.order_by("service_id").values_list("payload__feature", "served_language")
+        rows = located.order_by("service_id").values_list("payload__feature", "served_language")
+        return [feature for feature, _ in rows], {language for _, language in rows}
 
     return features
 
@@ -88,6 +127,7 @@ def _action_features(params, requested):
                 *titles,
             )
         )
+        features, languages = [], set()
         for occurrence_id, action_id, longitude, latitude, start, district, title, *rest in rows:
             served_title, language = pick_served_title(rest, title, requested)
             item = feature(
@@ -101,7 +141,9 @@ def _action_features(params, requested):
             )
             # An action has a point per occurrence: the feature's id names the occurrence.
             item["id"] = f"action-{action_id}-{occurrence_id}"
-            yield serialised_feature(item), language
+            features.append(serialised_feature(item))
+            languages.add(language)
+        return features, languages
 
     return features
 
@@ -130,9 +172,9 @@ def map_features(request, response: HttpResponse):
     features, languages = [], set()
     for layer in LAYERS:
         if layer.kind in kinds and given <= set(layer.filters):
-            for item, language in readers[layer.kind]():
-                features.append(item)
-                languages.add(language)
+            layer_features, layer_languages = readers[layer.kind]()
+            features.extend(layer_features)
+            languages |= layer_languages
     # As in lists (decision 37): the language every feature shares, else the requested one.
     fields = served_language_fields(requested, languages)
     response["Content-Type"] = GEOJSON_CONTENT_TYPE

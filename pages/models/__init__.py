@@ -1,7 +1,12 @@
 from .actions import ActionOccurrence, ActionPage, ActionSupportRequest
 from .editorial import ContentPage, NewsIndexPage, NewsPage
 from .home import HomePage
-from .listing import ServiceListing, ServiceListingPayload
+from .listing import (
+    ServiceListing,
+    ServiceListingGeneration,
+    ServiceListingPayload,
+    ServiceMapLayer,
+)
 from .open_calls import OpenCallAttachment, OpenCallPage
 from .organisations import OrganisationContactPerson, OrganisationIndexPage, OrganisationPage
 from .services import (
@@ -27,7 +32,9 @@ __all__ = [
     "OrganisationPage",
     "ServiceClosure",
     "ServiceListing",
+    "ServiceListingGeneration",
     "ServiceListingPayload",
+    "ServiceMapLayer",
     "ServiceMessagingChannel",
     "ServiceOpeningHours",
     "ServicePage",

@@ -91,3 +91,37 @@ class ServiceListingPayload(models.Model):
 
     def __str__(self):
         return str(self.listing)
+
+
+class ServiceListingGeneration(models.Model):
+    """One row counting the changes to the listings: every refresh adds one in the same
+    transaction, so a number read names the listings as committed then."""
+
+    number = models.PositiveBigIntegerField(_("number"), default=0)
+
+    class Meta:
+        verbose_name = _("service listings generation")
+        verbose_name_plural = _("service listings generations")
+
+    def __str__(self):
+        return str(self.number)
+
+
+class ServiceMapLayer(models.Model):
+    """The map's services in one language with no filter: every located service's feature,
+    joined. Written by the first such map request after the listings change, and valid
+    while they stay as they were (`generation`, see `pages.api.map`)."""
+
+    language = models.CharField(_("language requested"), max_length=10, primary_key=True)
+    generation = models.PositiveBigIntegerField(_("listings generation"))
+    features = models.TextField(_("features (JSON, comma-separated)"), blank=True)
+    served_languages = models.CharField(
+        _("languages served (comma-separated)"), max_length=100, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("services map layer")
+        verbose_name_plural = _("services map layers")
+
+    def __str__(self):
+        return self.language

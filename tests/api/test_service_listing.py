@@ -183,3 +183,25 @@ def test_the_full_rebuild_equals_what_the_signals_kept(organisation):
 
     call_command("rebuild_service_listings", stdout=io.StringIO())
     assert snapshot() == kept
+
+
+def test_the_whole_city_map_follows_every_change(client, organisation):
+    """The unfiltered map's services are kept joined until the listings change: a new,
+    a retitled or an unpublished service shows at once, in every language."""
+
+    def titles(**query):
+        body = client.get("/api/v1/map", {"kind": "service", **query}).json()
+        return [feature["properties"]["title"] for feature in body["features"]]
+
+    first = make_service(organisation, title="Α")
+    assert titles() == titles(lang="en") == titles(lang="ar") == ["Α"]
+    second = make_service(organisation, title="Β")
+    assert titles() == ["Α", "Β"]
+    translate_page(second, "ar", title="ب")
+    assert titles(lang="ar") == ["Α", "ب"]
+    assert titles(lang="en") == ["Α", "Β"]
+    first.unpublish()
+    assert titles() == ["Β"]
+    assert titles(lang="ar") == ["ب"]
+    publish(second, title="Γ")
+    assert titles() == ["Γ"]

@@ -424,10 +424,11 @@ def ensure_dataset(target, *, seed=2026):
         writer.fix_child_counts()
         rebuild_service_listings()
     with connection.cursor() as cursor:
-        # The rebuild replaced every read-model row: reclaim the old ones now, as
-        # autovacuum would later, so repeated runs time the same tables.
-        listing_tables = (ServiceListing._meta.db_table, ServiceListingPayload._meta.db_table)
-        cursor.execute(f"VACUUM {', '.join(listing_tables)}")
+        if not connection.in_atomic_block:  # VACUUM refuses to run in a transaction
+            # The rebuild replaced every read-model row: reclaim the old ones now, as
+            # autovacuum would later, so repeated runs time the same tables.
+            tables = (ServiceListing._meta.db_table, ServiceListingPayload._meta.db_table)
+            cursor.execute(f"VACUUM {', '.join(tables)}")
         cursor.execute("ANALYZE")
     invalidate_responses()
     return current_sizes()

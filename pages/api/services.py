@@ -6,9 +6,11 @@ Greek. Drafts, pages behind view restrictions and unknown ids are 404 problems.
 Taxonomy terms are given by slug (their names come from /taxonomies/{kind}); the
 organisation's private contact persons are never part of the API.
 
-Filters read the Greek page (where taxonomies, place, hours and status are kept) and
-run in SQL, so a list costs a fixed number of queries whatever its length; the map
-(`pages.api.map`) reuses them through `filter_services`.
+The list reads the services' read model (`ServiceListing`, kept by
+`pages.api.service_listing`): filter columns copied from the Greek page (where
+taxonomies, place, hours and status are kept) and the item already serialised, so a
+list costs three queries whatever its length; the map (`pages.api.map`) reuses the
+filters through `filter_services`.
 """
 
 import json
@@ -185,6 +187,12 @@ DELIVERY_MATCHES = {
     ServicePage.Delivery.REMOTE: [ServicePage.Delivery.REMOTE, ServicePage.Delivery.BOTH],
     ServicePage.Delivery.BOTH: [ServicePage.Delivery.BOTH],
 }
+# Filters on the Greek page's many-to-many terms: {filter: relation}.
+TERM_RELATIONS = {
+    "category": "categories",
+    "target_group": "target_groups",
+    "language": "languages",
+}
 SORTS = ("title", "-title", "updated", "-updated", "distance")
 SORT_FIELDS = {
     "title": ("title",),
@@ -291,12 +299,6 @@ def filter_services(params, language):
     return FilteredServices(services, nearby, bool(query))
 
 
-# Filters on the Greek page's many-to-many terms: {filter: relation}.
-TERM_RELATIONS = {
-    "category": "categories",
-    "target_group": "target_groups",
-    "language": "languages",
-}
 # What `service_list_item` reads of the Greek page.
 LIST_FIELDS = (
     "title",

@@ -373,6 +373,8 @@ def list_services(request):
     count = rows[0][2] if rows else services.count() if page.offset else 0
     payloads = ServiceListingPayload.objects.filter(listing__in=[row[0] for row in rows])
     items = dict(payloads.values_list("listing_id", "item") if rows else ())
+    # A row refreshed between the two queries has no item any more: left out.
+    rows = [row for row in rows if row[0] in items]
     envelope = list_envelope(
         request,
         count=count,

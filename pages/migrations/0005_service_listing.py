@@ -79,10 +79,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='servicelisting',
-            index=models.Index(fields=['language', 'title', 'service'], name='service_listing_title'),
-        ),
-        migrations.AddIndex(
-            model_name='servicelisting',
             index=models.Index(fields=['language', 'district'], name='service_listing_district'),
         ),
         migrations.AddIndex(

@@ -65,7 +65,7 @@ def services_map_layer(language):
     change, so a map of the whole city reads one row; the first request after a change
     joins the features again (the generation is read before the rows, so a layer is never
     older than the generation it is stored under)."""
-    generation = ServiceListingGeneration.objects.values_list("number", flat=True).get(pk=1)
+    generation = ServiceListingGeneration.current()
     layer = ServiceMapLayer.objects.filter(language=language, generation=generation).first()
     if layer is None:
         rows = list(

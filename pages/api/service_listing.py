@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import Prefetch, Q
 from ninja.responses import NinjaJSONEncoder
 from wagtail.models import Page
 
@@ -140,12 +140,6 @@ def _rows(source, organisation, translations, organisation_translations, main_ca
         )
 
 
-def next_generation():
-    """Count a change to the listings (in the transaction making it): the row lock also
-    orders concurrent refreshes."""
-    ServiceListingGeneration.objects.filter(pk=1).update(number=F("number") + 1)
-
-
 def _delete_rows(listings):
     """Delete `listings` and their payloads in two statements, sending no signals (no one
     listens): `QuerySet.delete()` loads every row and deletes a hundred at a time."""
@@ -200,7 +194,7 @@ def refresh_service_listings(source_ids, *, gone_page_ids=()):
             )
         )
     with transaction.atomic():
-        next_generation()
+        ServiceListingGeneration.advance()
         _delete_rows(ServiceListing.objects.filter(service_id__in=ids))
         ServiceListing.objects.bulk_create([listing for listing, _ in rows], batch_size=BATCH_SIZE)
         # The listings have their ids now.
@@ -254,7 +248,7 @@ def rebuild_service_listings():
         .values_list("pk", flat=True)
     )
     with transaction.atomic():
-        next_generation()
+        ServiceListingGeneration.advance()
         _delete_rows(ServiceListing.objects.all())
         for start in range(0, len(source_ids), BATCH_SIZE):
             refresh_service_listings(source_ids[start : start + BATCH_SIZE])

@@ -108,6 +108,25 @@ class ServiceListingGeneration(models.Model):
     def __str__(self):
         return str(self.number)
 
+    @classmethod
+    def advance(cls):
+        """Count a change to the listings, in the transaction making it: the row lock also
+        orders concurrent changes."""
+        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
+            cls._restart()
+
+    @classmethod
+    def current(cls):
+        number = cls.objects.filter(pk=1).values_list("number", flat=True).first()
+        return cls._restart().number if number is None else number
+
+    @classmethod
+    def _restart(cls):
+        """Count afresh when the migration's row is gone (a flushed test database): the
+        layers stored under the old numbers go too."""
+        ServiceMapLayer.objects.all().delete()
+        return cls.objects.get_or_create(pk=1)[0]
+
 
 class ServiceMapLayer(models.Model):
     """The map's services in one language with no filter: every located service's feature,

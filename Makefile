@@ -33,6 +33,7 @@ setup: install messages ## Migrate, install taxonomies, demo content (supporters
 	$(MANAGE) install_roles
 	$(MANAGE) load_demo
 	$(MANAGE) install_locale_sync
+	$(MANAGE) rebuild_service_listings
 	$(MANAGE) load_supporters_demo
 	$(MANAGE) create_demo_accounts
 

@@ -26,11 +26,14 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from cms.api.caching import invalidate_responses
+from pages.api.service_listing import rebuild_service_listings
 from pages.models import (
     ActionOccurrence,
     ActionPage,
     OrganisationIndexPage,
     OrganisationPage,
+    ServiceListing,
+    ServiceListingPayload,
     ServiceOpeningHours,
     ServicePage,
 )
@@ -402,8 +405,8 @@ def current_sizes():
 def ensure_dataset(target, *, seed=2026):
     """Add organisations, services and actions (Greek + English) up to `target`'s sizes.
 
-    Returns the sizes now in the database. The API's response cache is invalidated:
-    these writes send no signals.
+    Returns the sizes now in the database. These writes send no signals: the services'
+    read model is rebuilt and the API's response cache invalidated here.
     """
     ensure_site_tree()
     existing = current_sizes()
@@ -419,7 +422,13 @@ def ensure_dataset(target, *, seed=2026):
         if target.actions > existing.actions:
             _add_actions(writer, terms, rng, target.actions - existing.actions, organisations)
         writer.fix_child_counts()
+        rebuild_service_listings()
     with connection.cursor() as cursor:
+        if not connection.in_atomic_block:  # VACUUM refuses to run in a transaction
+            # The rebuild replaced every read-model row: reclaim the old ones now, as
+            # autovacuum would later, so repeated runs time the same tables.
+            tables = (ServiceListing._meta.db_table, ServiceListingPayload._meta.db_table)
+            cursor.execute(f"VACUUM {', '.join(tables)}")
         cursor.execute("ANALYZE")
     invalidate_responses()
     return current_sizes()

@@ -9,6 +9,7 @@ that has one; alias pages (wagtail-localize's untranslated synced copies) are no
 translations.
 """
 
+import json
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
+from ninja.responses import NinjaJSONEncoder
 from wagtail.models import Page
 
 from .language import fallback_chain, language_fields
@@ -72,24 +74,50 @@ def page_url(request, number):
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
-def list_response(request, *, count, page, requested, results):
-    """The list envelope: `count`, `next`, `previous`, the language fields, `results`.
+def served_language_fields(requested, served_languages):
+    """The language fields of a response whose items are in `served_languages`: the
+    language they share, else the requested one (decision 37); `fallback` if any item
+    is not in the requested language."""
+    served = set(served_languages)
+    fields = language_fields(requested, next(iter(served)) if len(served) == 1 else requested)
+    fields["fallback"] = any(language != requested for language in served)
+    return fields
 
-    `results` are item dicts, each with its own `language`; the list's `language` is the
-    one they share, else the requested one (decision 37).
-    """
-    served = {item["language"] for item in results}
-    language = served.pop() if len(served) == 1 else requested
-    fields = language_fields(requested, language)
-    fields["fallback"] = any(item["language"] != requested for item in results)
+
+def list_envelope(request, *, count, page, requested, served_languages):
+    """The list envelope without its results: `count`, `next`, `previous`, the language
+    fields."""
     has_next = page.offset + page.size < count
     return {
         "count": count,
         "next": page_url(request, page.number + 1) if has_next else None,
         "previous": page_url(request, page.number - 1) if page.number > 1 else None,
-        **fields,
-        "results": results,
+        **served_language_fields(requested, served_languages),
     }
+
+
+def list_response(request, *, count, page, requested, results):
+    """The list envelope: `count`, `next`, `previous`, the language fields, `results`.
+
+    `results` are item dicts, each with its own `language`.
+    """
+    languages = [item["language"] for item in results]
+    envelope = list_envelope(
+        request, count=count, page=page, requested=requested, served_languages=languages
+    )
+    return {**envelope, "results": results}
+
+
+class SerialisedJSON(str):
+    """A response body already serialised as JSON: the API's renderer sends it as is."""
+
+
+def json_with_array(envelope, name, serialised_items):
+    """`envelope` (a dict) with a last member `name`: the array of `serialised_items`,
+    JSON texts joined as they are, rather than parsed and serialised again."""
+    head = json.dumps(envelope, cls=NinjaJSONEncoder)
+    separator = ", " if envelope else ""
+    return SerialisedJSON(f'{head[:-1]}{separator}"{name}": [{", ".join(serialised_items)}]}}')
 
 
 def _under_organisation(model):

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from cms.onboarding.api import router as registrations_router
 from cms.supporters.api import needs_router, supporters_router
@@ -15,7 +16,17 @@ from pages.api.organisations import router as organisations_router
 from pages.api.services import router as services_router
 from snippets.api import router as taxonomies_router
 
+from .listing import SerialisedJSON
 from .problems import install_problem_handlers
+
+
+class APIRenderer(JSONRenderer):
+    """JSON, except for bodies the view serialised itself (`SerialisedJSON`)."""
+
+    def render(self, request, data, *, response_status):
+        if isinstance(data, SerialisedJSON):
+            return str(data)
+        return super().render(request, data, response_status=response_status)
 
 
 class PublicAPI(NinjaAPI):
@@ -41,6 +52,7 @@ api = PublicAPI(
         )
     ),
     urls_namespace="api-v1",
+    renderer=APIRenderer(),
 )
 install_problem_handlers(api)
 api.add_router("/registrations/", registrations_router)

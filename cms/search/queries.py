@@ -46,11 +46,12 @@ def _embedded_match(query):
     return match, Value(1.0, output_field=FloatField())
 
 
-def filter_by_text(queryset, language, query):
+def filter_by_text(queryset, language, query, *, page_relation=None):
     """`queryset` (Greek ServicePage or OrganisationPage pages) narrowed to the pages
     whose document in `language` matches `query`, annotated with `search_rank` (higher
     is better). A page with no live translation in `language` is searched in the one it
     is served in (English, else Greek). A blank query filters nothing (rank 0).
+    `page_relation`: the foreign key to the Greek page, for a queryset of other rows.
 
     Adds no query of its own: each page's document in `language` is joined (there is
     at most one), so the rank is read from the same row as the match.
@@ -62,7 +63,6 @@ def filter_by_text(queryset, language, query):
         match, rank = _postgresql_match(language, query)
     else:
         match, rank = _embedded_match(query)
-    document = FilteredRelation(
-        "search_documents", condition=Q(search_documents__language=language)
-    )
+    documents = f"{page_relation}__search_documents" if page_relation else "search_documents"
+    document = FilteredRelation(documents, condition=Q(**{f"{documents}__language": language}))
     return queryset.annotate(**{DOCUMENT: document}).filter(match).annotate(search_rank=rank)

@@ -158,9 +158,10 @@ def translated_languages(requested):
     return chain[: chain.index(settings.LANGUAGE_CODE)]
 
 
-def served_titles(requested):
+def served_titles(requested, translation_key="translation_key"):
     """Annotations `title_<code>`: the live, public translation's title in each language
-    tried before Greek (null where there is none). Alias pages are not translations.
+    tried before Greek (null where there is none) of the page whose translation key is
+    the row's field `translation_key`. Alias pages are not translations.
 
     Read from `Page` by (translation_key, locale), one unique-index lookup a row; the
     locale's id is looked up once per statement.
@@ -171,7 +172,7 @@ def served_titles(requested):
     translations = (
         Page.objects.live()
         .public()
-        .filter(translation_key=OuterRef("translation_key"), alias_of__isnull=True)
+        .filter(translation_key=OuterRef(translation_key), alias_of__isnull=True)
         .order_by()
     )
     return {

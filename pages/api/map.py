@@ -6,22 +6,23 @@ leaves that kind out (filters combine with AND, and such an item cannot match it
 `kind=` picks kinds by name. Features are read with one query per layer, as plain rows:
 no pagination, nothing per row but building the feature.
 
-Services are one point each; actions one point per upcoming occurrence with a place
-(the actions list's filters apply: `from`, `to`, `district`, `near` ...).
+Services are one point each, their features serialised in the services' read model
+(`ServiceListing`); with no filter, the whole city's are one `ServiceMapLayer` row.
+Actions are one point per upcoming occurrence with a place (the actions list's filters
+apply: `from`, `to`, `district`, `near` ...).
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.http import HttpResponse
 from ninja import Router
 
-from cms.api.language import language_fields, requested_language
-from cms.api.listing import serve_in_language
+from cms.api.language import LANG_PARAM, requested_language
+from cms.api.listing import json_with_array, served_language_fields
 from cms.api.query import QueryParams
-from pages.models import ActionPage, ServicePage
-from snippets.models import ServiceCategory
+from pages.models import ServiceListing, ServiceListingGeneration, ServiceMapLayer
 
 from .actions import ACTION_FILTER_PARAMS, read_action_filters, upcoming_occurrences
 from .filtering import choices, pick_served_title, served_titles
@@ -36,12 +37,14 @@ GEOJSON_CONTENT_TYPE = "application/geo+json"
 class Layer:
     kind: str
     filters: tuple
-    # (params, requested language) -> a function of no argument giving (feature,
-    # language) pairs; reading the parameters records their errors in `params`.
+    # (params, requested language) -> a function of no argument giving (features, served
+    # languages): features as JSON texts, each one or more comma-separated features;
+    # reading the parameters records their errors in `params`.
     read: Callable
 
 
 def feature(kind, item_id, title, longitude, latitude, **properties):
+    """A GeoJSON point feature, to serialise with `serialised_feature`."""
     return {
         "type": "Feature",
         "id": f"{kind}-{item_id}",
@@ -50,45 +53,54 @@ def feature(kind, item_id, title, longitude, latitude, **properties):
     }
 
 
-def _first_main_categories(services):
-    """{service id: slug of its first main category in the coordinators' order}, in two
-    queries (a correlated subquery a row costs far more on the whole city)."""
-    rank = {
-        pk: (position, slug)
-        for position, (pk, slug) in enumerate(
-            ServiceCategory.objects.filter(
-                parent__isnull=True, locale__language_code=settings.LANGUAGE_CODE
-            ).values_list("pk", "slug")
+def serialised_feature(item):
+    """A feature as compact JSON: UTF-8 text, no spaces (decision 75). A map carries every
+    point of the city, so its size counts."""
+    return json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+
+
+def services_map_layer(language):
+    """([features joined], served languages) of every located listed service answering
+    `language`: the map with no filter. Kept in `ServiceMapLayer` until the listings
+    change, so a map of the whole city reads one row; the first request after a change
+    joins the features again (the generation is read before the rows, so a layer is never
+    older than the generation it is stored under)."""
+    generation = ServiceListingGeneration.current()
+    layer = ServiceMapLayer.objects.filter(language=language, generation=generation).first()
+    if layer is None:
+        rows = list(
+            ServiceListing.objects.answering(language)
+            .filter(latitude__isnull=False, longitude__isnull=False)
+            .order_by("service_id")
+            .values_list("payload__feature", "served_language")
         )
-    }
-    links = ServicePage.categories.through.objects.filter(
-        servicepage__in=services.values("pk")
-    ).values_list("servicepage_id", "servicecategory__parent_id")
-    first = {}
-    for service_id, parent_id in links:
-        current = first.get(service_id)
-        candidate = rank.get(parent_id)
-        if candidate and (current is None or candidate < current):
-            first[service_id] = candidate
-    return {service_id: slug for service_id, (_position, slug) in first.items()}
+        layer = ServiceMapLayer(
+            language=language,
+            generation=generation,
+            features=",".join(feature for feature, _ in rows),
+            served_languages=",".join(sorted({served for _, served in rows})),
+        )
+        ServiceMapLayer.objects.bulk_create(
+            [layer],
+            update_conflicts=True,
+            unique_fields=["language"],
+            update_fields=["generation", "features", "served_languages"],
+        )
+    features = [layer.features] if layer.features else []
+    return features, set(filter(None, layer.served_languages.split(",")))
 
 
 def _service_features(params, requested):
     filtered = filter_services(params, requested)
+    whole_city = not set(params.query) - {"kind", LANG_PARAM}
 
     def features():
-        titles = served_titles(requested)
+        if whole_city:
+            return services_map_layer(requested)
+        # Serialised when the service's row was written (`pages.api.service_listing`).
         located = filtered.queryset.filter(latitude__isnull=False, longitude__isnull=False)
-        main_categories = _first_main_categories(located)
-        rows = (
-            located.annotate(**titles)
-            .order_by("pk")
-            .values_list("pk", "title", "longitude", "latitude", "district__number", *titles)
-        )
-        for pk, title, longitude, latitude, district, *translated in rows:
-            served_title, language = pick_served_title(translated, title, requested)
-            properties = {"main_category": main_categories.get(pk), "district": district}
-            yield feature("service", pk, served_title, longitude, latitude, **properties), language
+        rows = located.order_by("service_id").values_list("payload__feature", "served_language")
+        return [feature for feature, _ in rows], {language for _, language in rows}
 
     return features
 
@@ -97,24 +109,31 @@ def _action_features(params, requested):
     filters = read_action_filters(params)
 
     def features():
-        rows = list(
+        # One query: the action's served title is read with each occurrence.
+        titles = served_titles(requested, translation_key="page__translation_key")
+        rows = (
             upcoming_occurrences(filters)
             .filter(latitude__isnull=False, longitude__isnull=False)
+            .annotate(**titles)
             .order_by("start", "pk")
-            .values_list("pk", "page_id", "longitude", "latitude", "start", "district__number")
-        )
-        sources = list(
-            ActionPage.objects.filter(pk__in={row[1] for row in rows}).only(
-                "title", "translation_key"
+            .values_list(
+                "pk",
+                "page_id",
+                "longitude",
+                "latitude",
+                "start",
+                "district__number",
+                "page__title",
+                *titles,
             )
         )
-        served = {item.source.pk: item for item in serve_in_language(sources, requested)}
-        for occurrence_id, action_id, longitude, latitude, start, district in rows:
-            action = served[action_id]
+        features, languages = [], set()
+        for occurrence_id, action_id, longitude, latitude, start, district, title, *rest in rows:
+            served_title, language = pick_served_title(rest, title, requested)
             item = feature(
                 "action",
                 action_id,
-                action.page.title,
+                served_title,
                 longitude,
                 latitude,
                 start=start.isoformat(),
@@ -122,7 +141,9 @@ def _action_features(params, requested):
             )
             # An action has a point per occurrence: the feature's id names the occurrence.
             item["id"] = f"action-{action_id}-{occurrence_id}"
-            yield item, action.language
+            features.append(serialised_feature(item))
+            languages.add(language)
+        return features, languages
 
     return features
 
@@ -151,11 +172,10 @@ def map_features(request, response: HttpResponse):
     features, languages = [], set()
     for layer in LAYERS:
         if layer.kind in kinds and given <= set(layer.filters):
-            for item, language in readers[layer.kind]():
-                features.append(item)
-                languages.add(language)
+            layer_features, layer_languages = readers[layer.kind]()
+            features.extend(layer_features)
+            languages |= layer_languages
     # As in lists (decision 37): the language every feature shares, else the requested one.
-    fields = language_fields(requested, next(iter(languages)) if len(languages) == 1 else requested)
-    fields["fallback"] = any(language != requested for language in languages)
+    fields = served_language_fields(requested, languages)
     response["Content-Type"] = GEOJSON_CONTENT_TYPE
-    return {"type": "FeatureCollection", **fields, "features": features}
+    return json_with_array({"type": "FeatureCollection", **fields}, "features", features)

@@ -6,18 +6,21 @@ Greek. Drafts, pages behind view restrictions and unknown ids are 404 problems.
 Taxonomy terms are given by slug (their names come from /taxonomies/{kind}); the
 organisation's private contact persons are never part of the API.
 
-Filters read the Greek page (where taxonomies, place, hours and status are kept) and
-run in SQL, so a list costs a fixed number of queries whatever its length; the map
-(`pages.api.map`) reuses them through `filter_services`.
+The list reads the services' read model (`ServiceListing`, kept by
+`pages.api.service_listing`): filter columns copied from the Greek page (where
+taxonomies, place, hours and status are kept) and the item already serialised, so a
+list costs three queries whatever its length; the map (`pages.api.map`) reuses the
+filters through `filter_services`.
 """
 
 import functools
+import json
 from dataclasses import dataclass
 from datetime import date, time
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import Exists, F, JSONField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, JSONField, OuterRef, Q, Subquery, Window
 from django.db.models.functions import JSONObject, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,14 +29,19 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.rich_text import expand_db_html
 
 from cms.api.language import fallback_chain, language_fields, requested_language
-from cms.api.listing import list_response, live_sources, page_request, serve_in_language
+from cms.api.listing import (
+    json_with_array,
+    list_envelope,
+    page_request,
+)
 from cms.api.params import reject_unknown_params
 from cms.api.problems import Problem
 from cms.api.query import QueryParams
 from cms.search.queries import filter_by_text
 from pages.models import (
-    OrganisationPage,
     ServiceClosure,
+    ServiceListing,
+    ServiceListingPayload,
     ServiceMessagingChannel,
     ServiceOpeningHours,
     ServicePage,
@@ -41,13 +49,7 @@ from pages.models import (
 from pages.models.services import ATHENS
 from snippets.models import Language, OrganisationType, ServiceCategory, TargetGroup
 
-from .filtering import (
-    Nearby,
-    TermLookup,
-    choices,
-    districts,
-    order_by_served_title,
-)
+from .filtering import Nearby, TermLookup, choices, districts
 
 router = Router(tags=["services"])
 
@@ -344,21 +346,30 @@ DELIVERY_MATCHES = {
     ServicePage.Delivery.REMOTE: [ServicePage.Delivery.REMOTE, ServicePage.Delivery.BOTH],
     ServicePage.Delivery.BOTH: [ServicePage.Delivery.BOTH],
 }
+# Filters on the Greek page's many-to-many terms: {filter: relation}.
+TERM_RELATIONS = {
+    "category": "categories",
+    "target_group": "target_groups",
+    "language": "languages",
+}
 SORTS = ("title", "-title", "updated", "-updated", "distance")
 SORT_FIELDS = {
+    "title": ("title",),
+    "-title": ("-title",),
     "relevance": ("-search_rank",),
-    "updated": ("last_published_at",),
-    "-updated": ("-last_published_at",),
+    "updated": ("updated",),
+    "-updated": ("-updated",),
     "distance": ("distance_km",),
 }
 
 
-def has_term(relation, term_ids):
-    """The service is linked through the many-to-many `relation` to one of `term_ids`."""
+def has_term(relation, term_ids, service="pk"):
+    """The service (the outer query's field `service`) is linked through the
+    many-to-many `relation` to one of `term_ids`."""
     field = ServicePage._meta.get_field(relation)
     links = field.remote_field.through.objects.filter(
         **{
-            field.m2m_field_name(): OuterRef("pk"),
+            field.m2m_field_name(): OuterRef(service),
             f"{field.m2m_reverse_field_name()}__in": term_ids,
         }
     )
@@ -366,21 +377,23 @@ def has_term(relation, term_ids):
 
 
 def open_at_q(local):
-    """Services open at `local` (Athens time), as `ServicePage.is_open_at` decides:
-    active, an opening period that day with closing time excluded, and no closure."""
+    """Listed services open at `local` (Athens time), as `ServicePage.is_open_at`
+    decides: active, an opening period that day with closing time excluded, and no
+    closure."""
     day, time = local.date(), local.time()
     hours = ServiceOpeningHours.objects.filter(
-        page=OuterRef("pk"), weekday=day.weekday(), opens__lte=time, closes__gt=time
+        page=OuterRef("service"), weekday=day.weekday(), opens__lte=time, closes__gt=time
     )
     closed = ServiceClosure.objects.filter(
-        page=OuterRef("pk"), start_date__lte=day, end_date__gte=day
+        page=OuterRef("service"), start_date__lte=day, end_date__gte=day
     )
     return Q(status=ServicePage.Status.ACTIVE) & Q(Exists(hours)) & ~Q(Exists(closed))
 
 
 @dataclass(frozen=True)
 class FilteredServices:
-    """The live Greek services matching a request's filters, and its `near`, if any."""
+    """The listed services (`ServiceListing` rows answering the request's language)
+    matching a request's filters, and its `near`, if any."""
 
     queryset: object
     nearby: Nearby | None
@@ -419,23 +432,16 @@ def filter_services(params, language):
     if params.errors:
         return None
 
-    services = live_sources(ServicePage)
+    services = ServiceListing.objects.answering(language)
     if query:
-        services = filter_by_text(services, language, query)
-    if "category" in term_ids:
-        services = services.filter(has_term("categories", term_ids["category"]))
-    if "target_group" in term_ids:
-        services = services.filter(has_term("target_groups", term_ids["target_group"]))
-    if "language" in term_ids:
-        services = services.filter(has_term("languages", term_ids["language"]))
+        services = filter_by_text(services, language, query, page_relation="service")
+    for name, relation in TERM_RELATIONS.items():
+        if name in term_ids:
+            services = services.filter(has_term(relation, term_ids[name], "service"))
     if "organisation_type" in term_ids:
-        services = services.filter(
-            organisation_path__in=OrganisationPage.objects.filter(
-                organisation_type__in=term_ids["organisation_type"]
-            ).values("path")
-        )
+        services = services.filter(organisation_type_id__in=term_ids["organisation_type"])
     if district_numbers:
-        services = services.filter(district__number__in=district_numbers)
+        services = services.filter(district__in=district_numbers)
     if delivery:
         services = services.filter(delivery__in=DELIVERY_MATCHES[delivery])
     if free is not None:
@@ -452,6 +458,7 @@ def filter_services(params, language):
     return FilteredServices(services, nearby, bool(query))
 
 
+# What `service_list_item` reads of the Greek page.
 LIST_FIELDS = (
     "title",
     "slug",
@@ -467,31 +474,12 @@ LIST_FIELDS = (
 )
 
 
-def _ordered(services, sort, requested):
-    if sort in ("title", "-title"):
-        return order_by_served_title(services, requested, descending=sort == "-title")
-    return services.order_by(*SORT_FIELDS[sort], "pk")
-
-
-def organisations_by_path(paths, requested):
-    """{path: {"id", "title"}} of the organisations at `paths`, named in the served
-    language of each (a fixed number of queries)."""
-    if not paths:
-        return {}
-    sources = list(
-        OrganisationPage.objects.filter(path__in=paths).only("title", "translation_key", "path")
-    )
-    return {
-        item.source.path: {"id": item.source.pk, "title": item.page.title}
-        for item in serve_in_language(sources, requested)
-    }
-
-
-def service_list_item(served, organisation, distance_km=None):
+def service_list_item(served, organisation):
     """The compact list item: text from the served page, the rest from the Greek page,
-    which the filters read."""
+    which the filters read. Stored serialised in `ServiceListing.item`; the list adds
+    `distance_km` to it."""
     source, page = served.source, served.page
-    item = {
+    return {
         "id": source.pk,
         "title": page.title,
         "slug": page.slug,
@@ -507,9 +495,11 @@ def service_list_item(served, organisation, distance_km=None):
         "updated": source.last_published_at,
         "language": served.language,
     }
-    if distance_km is not None:
-        item["distance_km"] = round(distance_km, 2)
-    return item
+
+
+def with_distance(item, distance_km):
+    """A serialised list item with `distance_km` (rounded to 10 m) as its last member."""
+    return f'{item[:-1]}, "distance_km": {json.dumps(round(distance_km, 2))}}}'
 
 
 @router.get("", summary="List services")
@@ -528,28 +518,31 @@ def list_services(request):
     default_sort = "relevance" if filtered.searched else "distance" if filtered.nearby else "title"
     sort = sort or default_sort
 
+    # The page of narrow rows, counting every match as it goes; then their items.
     services = filtered.queryset
-    count = services.count()
-    sources = []
-    if page.offset < count:
-        categories = ServiceCategory.objects.select_related("parent").only("slug", "parent__slug")
-        sources = list(
-            _ordered(services, sort, requested)
-            .select_related("district")
-            .only(*LIST_FIELDS)
-            .prefetch_related(Prefetch("categories", queryset=categories))[
-                page.offset : page.offset + page.size
-            ]
-        )
-    organisations = organisations_by_path(
-        {source.organisation_path for source in sources}, requested
+    distance = ("distance_km",) if filtered.nearby else ()
+    rows = list(
+        services.annotate(total=Window(Count("pk")))
+        .order_by(*SORT_FIELDS[sort], "service_id")
+        .values_list("pk", "served_language", "total", *distance)[
+            page.offset : page.offset + page.size
+        ]
     )
-    results = [
-        service_list_item(
-            served,
-            organisations.get(served.source.organisation_path),
-            getattr(served.source, "distance_km", None),
-        )
-        for served in serve_in_language(sources, requested)
-    ]
-    return list_response(request, count=count, page=page, requested=requested, results=results)
+    # No rows: past the end (count them), or nothing matches.
+    count = rows[0][2] if rows else services.count() if page.offset else 0
+    payloads = ServiceListingPayload.objects.filter(listing__in=[row[0] for row in rows])
+    items = dict(payloads.values_list("listing_id", "item") if rows else ())
+    # A row refreshed between the two queries has no item any more: left out.
+    rows = [row for row in rows if row[0] in items]
+    envelope = list_envelope(
+        request,
+        count=count,
+        page=page,
+        requested=requested,
+        served_languages=[row[1] for row in rows],
+    )
+    return json_with_array(
+        envelope,
+        "results",
+        [with_distance(items[pk], rest[0]) if rest else items[pk] for pk, _, _, *rest in rows],
+    )

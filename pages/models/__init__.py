@@ -1,6 +1,12 @@
 from .actions import ActionOccurrence, ActionPage, ActionSupportRequest
 from .editorial import ContentPage, NewsIndexPage, NewsPage
 from .home import HomePage
+from .listing import (
+    ServiceListing,
+    ServiceListingGeneration,
+    ServiceListingPayload,
+    ServiceMapLayer,
+)
 from .open_calls import OpenCallAttachment, OpenCallPage
 from .organisations import OrganisationContactPerson, OrganisationIndexPage, OrganisationPage
 from .services import (
@@ -25,6 +31,10 @@ __all__ = [
     "OrganisationIndexPage",
     "OrganisationPage",
     "ServiceClosure",
+    "ServiceListing",
+    "ServiceListingGeneration",
+    "ServiceListingPayload",
+    "ServiceMapLayer",
     "ServiceMessagingChannel",
     "ServiceOpeningHours",
     "ServicePage",

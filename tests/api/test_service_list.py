@@ -405,12 +405,12 @@ def test_filters_combine_with_and(client, organisation):
     assert ids(get(client, **query)) == [match.pk]
 
 
-@pytest.mark.parametrize(("requested", "queries"), [("el", 6), ("en", 11)])
+@pytest.mark.parametrize("requested", ["el", "en", "ar"])
 def test_a_fixed_number_of_queries_whatever_the_page_size(
-    client, organisation, requested, queries, django_assert_num_queries
+    client, organisation, requested, django_assert_num_queries
 ):
-    """Counting, the page, its categories, organisations and translations: the same
-    number of queries for 2 items as for 6."""
+    """The terms named, counting, the page of pre-serialised items: three queries for
+    2 items as for 6, in any language."""
     for number in range(6):
         service = make_service(
             organisation, categories=[category("primary-care")], languages=[language("ar")]
@@ -419,7 +419,7 @@ def test_a_fixed_number_of_queries_whatever_the_page_size(
             translate_page(service, "en")
 
     for size in (2, 6):
-        with django_assert_num_queries(queries):
+        with django_assert_num_queries(3):
             response = get(client, lang=requested, page_size=str(size), language="ar")
         assert len(ids(response)) == size
 

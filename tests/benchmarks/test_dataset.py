@@ -4,7 +4,7 @@ import pytest
 from wagtail.models import Page
 
 from benchmarks.dataset import Sizes, current_sizes, ensure_dataset
-from pages.models import OrganisationPage, ServicePage
+from pages.models import OrganisationPage, ServiceListing, ServicePage
 from tests.factories import english, greek
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,9 @@ def test_it_grows_without_breaking_the_tree(dataset):
         for organisation in OrganisationPage.objects.filter(locale=greek())
     )
     assert current_sizes() == Sizes(30, 5, 4)
+    # The services' read model is rebuilt: a Greek and an English row each.
+    assert ServiceListing.objects.filter(language="el").count() == 30
+    assert ServiceListing.objects.filter(language="en", served_language="en").count() == 30
 
 
 def test_the_api_serves_the_generated_services_in_both_languages(client, dataset):

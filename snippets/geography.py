@@ -5,6 +5,8 @@ terms; a plain ray-casting test is exact enough for district polygons and needs
 no GIS stack, so the embedded SQLite default keeps working.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -65,7 +67,41 @@ def district_at(latitude, longitude):
 
     if latitude is None or longitude is None:
         return None
-    for district in MunicipalDistrict.objects.in_source_locale().only("id", "boundary"):
+    read = _districts_read.get()
+    if read is None:
+        districts = MunicipalDistrict.objects.in_source_locale().only("id", "boundary")
+        return _containing(districts, latitude, longitude)
+    if read.districts is None:
+        read.districts = list(MunicipalDistrict.objects.in_source_locale().only("id", "boundary"))
+    point = (str(latitude), str(longitude))
+    if point not in read.found:
+        read.found[point] = _containing(read.districts, latitude, longitude)
+    return read.found[point]
+
+
+def _containing(districts, latitude, longitude):
+    for district in districts:
         if district.boundary and geometry_contains(district.boundary, latitude, longitude):
             return district
     return None
+
+
+class _DistrictsRead:
+    def __init__(self):
+        self.districts = None  # read on the first lookup
+        self.found = {}  # (latitude, longitude) → district or None
+
+
+_districts_read = ContextVar("districts_read", default=None)
+
+
+@contextmanager
+def districts_read_once():
+    """Within it, `district_at` reads the districts' boundaries once and remembers each
+    point's answer: for bulk writes (a pull saves each occurrence several times), during
+    which the boundaries do not change."""
+    token = _districts_read.set(_DistrictsRead())
+    try:
+        yield
+    finally:
+        _districts_read.reset(token)

@@ -26,6 +26,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from cms.content_translation import MissingSourceString, translate
 from pages.models import ActionOccurrence, ActionPage, OrganisationIndexPage, OrganisationPage
+from snippets.geography import districts_read_once
 from snippets.models import OrganisationType, ThematicArea
 
 from .client import SynathinaClient, SynathinaError
@@ -178,8 +179,9 @@ def apply(plan, progress=None):
     """Write the plan; returns {synAthina id: problem} of the actions that could not be
     written (their changes undone, as for a bad feature)."""
     # Each page is saved several times on its way to being published and translated; its
-    # references are indexed once, when it is written (as the demo loader does).
-    with disable_reference_index_auto_update():
+    # references are indexed once, when it is written (as the demo loader does), and its
+    # occurrences' districts are looked up in boundaries read once for the whole pull.
+    with disable_reference_index_auto_update(), districts_read_once():
         return _apply(plan, progress)
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from pages.models import ActionOccurrence, ServicePage
-from snippets.geography import district_at, geometry_contains
+from snippets.geography import district_at, districts_read_once, geometry_contains
 from snippets.models import MunicipalDistrict
 from tests.factories import (
     AMPELOKIPOI,
@@ -43,6 +43,17 @@ PLACES = [
 
 
 # --- district_at ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_districts_read_once_gives_the_same_answers_from_one_query(django_assert_num_queries):
+    places = [SYNTAGMA, PAGRATI, KYPSELI, THESSALONIKI, SYNTAGMA]
+    expected = [district_at(*place) for place in places]
+    with django_assert_num_queries(1), districts_read_once():
+        assert [district_at(*place) for place in places] == expected
+    # Outside it, boundaries are read again: a district's boundary may have changed.
+    with django_assert_num_queries(1):
+        district_at(*SYNTAGMA)
 
 
 @pytest.mark.django_db

@@ -19,16 +19,15 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from django.utils.text import Truncator
 
 from pages.models.actions import SHORT_DESCRIPTION_MAX_LENGTH
 from snippets.geography import GREECE_LATITUDE, GREECE_LONGITUDE
 
-ATHENS = ZoneInfo("Europe/Athens")
+from .feed import ATHENS, SYNATHINA_DATETIME
+
 REFUGEES_AND_IMMIGRANTS = 12  # synAthina's thematic area id
-FEED_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 COORDINATE_PLACES = Decimal("0.000001")  # the six decimals ActionOccurrence stores
 # The lengths of the fields they go to: longer text is cut, a longer link is refused.
 SUBTITLE_MAX_LENGTH = 200
@@ -83,7 +82,7 @@ def athens_time(value, name):
     if not isinstance(value, str):
         raise FeatureError(f"{name}: missing or not text")
     try:
-        moment = datetime.datetime.strptime(value.strip(), FEED_TIME_FORMAT)
+        moment = datetime.datetime.strptime(value.strip(), SYNATHINA_DATETIME)
     except ValueError as error:
         raise FeatureError(f"{name}: {value!r} is not YYYY-MM-DD HH:MM:SS") from error
     return moment.replace(tzinfo=ATHENS)

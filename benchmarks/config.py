@@ -21,6 +21,7 @@ class BenchConfig:
     sizes: list
     duration: int
     warmup: int
+    rounds: int
     connections: int
     workers: int
     threads: int
@@ -39,6 +40,8 @@ class BenchConfig:
             sizes=sorted({*_ints("BENCH_SIZES", "1000,10000,50000"), services}),
             duration=_int("BENCH_DURATION", 10),
             warmup=_int("BENCH_WARMUP", 2),
+            # Every scenario this many times, round after round; medians are reported.
+            rounds=max(1, _int("BENCH_ROUNDS", 3)),
             connections=_int("BENCH_CONNECTIONS", 8),
             workers=_int("BENCH_WORKERS", 2),
             threads=_int("BENCH_THREADS", 4),

@@ -32,8 +32,6 @@ from pages.models import (
     ActionPage,
     OrganisationIndexPage,
     OrganisationPage,
-    ServiceListing,
-    ServiceListingPayload,
     ServiceOpeningHours,
     ServicePage,
 )
@@ -406,7 +404,8 @@ def ensure_dataset(target, *, seed=2026):
     """Add organisations, services and actions (Greek + English) up to `target`'s sizes.
 
     Returns the sizes now in the database. These writes send no signals: the services'
-    read model is rebuilt and the API's response cache invalidated here.
+    read model is rebuilt and the API's response cache invalidated here. The caller
+    vacuums and analyses afterwards (`benchmarks.run.settle_database`).
     """
     ensure_site_tree()
     existing = current_sizes()
@@ -423,12 +422,5 @@ def ensure_dataset(target, *, seed=2026):
             _add_actions(writer, terms, rng, target.actions - existing.actions, organisations)
         writer.fix_child_counts()
         rebuild_service_listings()
-    with connection.cursor() as cursor:
-        if not connection.in_atomic_block:  # VACUUM refuses to run in a transaction
-            # The rebuild replaced every read-model row: reclaim the old ones now, as
-            # autovacuum would later, so repeated runs time the same tables.
-            tables = (ServiceListing._meta.db_table, ServiceListingPayload._meta.db_table)
-            cursor.execute(f"VACUUM {', '.join(tables)}")
-        cursor.execute("ANALYZE")
     invalidate_responses()
     return current_sizes()

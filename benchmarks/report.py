@@ -1,7 +1,8 @@
 """The printed report: one row per scenario with its target, the ratios, the scaling."""
 
 import os
-from dataclasses import dataclass
+import statistics
+from dataclasses import dataclass, replace
 
 P95_TARGET_MS = 50
 LIST_VS_WAGTAIL_TARGET = 3.0
@@ -12,12 +13,42 @@ SCALING_SHARE = 0.1
 
 @dataclass
 class Outcome:
-    """A scenario's figures, or why it could not run."""
+    """A scenario's figures (over its rounds: the median of each), or why it could not
+    run; `spread` is the range of its rounds' p95, when there were several."""
 
     key: str
     name: str
     figures: object = None
     missing: str = ""
+    spread: tuple = ()
+
+    @classmethod
+    def of_rounds(cls, outcomes):
+        """One outcome from a scenario's rounds: each figure the median of the rounds',
+        missing if any round failed."""
+        first = outcomes[0]
+        failed = next((outcome for outcome in outcomes if outcome.figures is None), None)
+        if failed is not None:
+            return failed
+        if len(outcomes) == 1:
+            return first
+        figures = [outcome.figures for outcome in outcomes]
+        median = {
+            name: statistics.median(getattr(each, name) for each in figures)
+            for name in ("requests_per_second", "p50_ms", "p95_ms", "p99_ms")
+        }
+        p95s = [each.p95_ms for each in figures]
+        return cls(
+            first.key,
+            first.name,
+            figures=replace(
+                figures[0],
+                **median,
+                requests=sum(each.requests for each in figures),
+                errors=sum(each.errors for each in figures),
+            ),
+            spread=(min(p95s), max(p95s)),
+        )
 
 
 def _ratio(numerator, denominator):
@@ -55,7 +86,8 @@ def format_report(config, outcomes, list_by_size, timings):
         f"make bench: {config.services:,} services, {config.organisations:,} organisations, "
         f"{config.actions:,} actions (Greek + English); gunicorn gthread "
         f"{config.workers}×{config.threads}; wrk, {config.connections} keep-alive clients, "
-        f"{config.duration} s per scenario after {config.warmup} s warm-up",
+        f"{config.duration} s per scenario after {config.warmup} s warm-up, "
+        f"{config.rounds} round{'s' if config.rounds > 1 else ''}",
         "",
         f"{'scenario':<44} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  "
         f"{'target':<26} result",
@@ -82,6 +114,15 @@ def format_report(config, outcomes, list_by_size, timings):
         shown = "n/a (a scenario is missing)" if ratio is None else f"{ratio:.2f}"
         lines.append(
             f"ratio ({numerator})/({denominator}) throughput: {shown} (target ≥ {target:g})"
+        )
+    spreads = [
+        f"({outcome.key}) {outcome.spread[0]:.0f}–{outcome.spread[1]:.0f}"
+        for outcome in outcomes
+        if outcome.spread
+    ]
+    if spreads:
+        lines.append(
+            f"figures are medians of {config.rounds} rounds; p95 ms by round: " + ", ".join(spreads)
         )
     lines.append("")
     lines.append("list latency by size, scenario (a):")

@@ -197,7 +197,8 @@ class StoredAnswer:
         headers["Cache-Control"] = f"public, max-age={settings.API_CACHE_MAX_AGE}"
         etag = last_modified = None
         if response.status_code == 200:
-            etag = f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+            # A view may give the hash it keeps with a body it reuses (the map's).
+            etag = response.get("ETag") or f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
             last_modified = int(float(version))
             headers["ETag"] = etag
             headers["Last-Modified"] = http_date(last_modified)
@@ -214,36 +215,60 @@ class StoredAnswer:
         )
 
 
+class RecentlyUsed:
+    """A dictionary of this process's, shared by its threads, keeping at most `limit()`
+    entries: the least recently used is dropped first. What it keeps must not be changed
+    afterwards, since every reader gets the same object."""
+
+    def __init__(self, limit):
+        self._limit = limit
+        self._lock = threading.Lock()
+        self._entries = OrderedDict()
+
+    def get(self, key):
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def set(self, key, value):
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._limit():
+                self._entries.popitem(last=False)
+
+    def discard(self, key):
+        with self._lock:
+            self._entries.pop(key, None)
+
+    def __len__(self):
+        return len(self._entries)
+
+
 class AnswerStore:
     """This process's answers: at most `API_RESPONSE_CACHE_ENTRIES`, the least recently
     used dropped first, each kept at most `API_RESPONSE_CACHE_SECONDS`.
 
-    A dictionary under a lock rather than Django's `LocMemCache`, which pickles every
-    value in and out: it copied each body (the map's runs to megabytes) on every hit.
-    Answers are immutable, so handing out the stored one is safe.
+    Kept as they are rather than in Django's `LocMemCache`, which pickles every value in
+    and out: it copied each body (the map's runs to megabytes) on every hit.
     """
 
     def __init__(self):
-        self._lock = threading.Lock()
-        self._answers = OrderedDict()  # key -> (StoredAnswer, monotonic expiry)
+        self._answers = RecentlyUsed(lambda: settings.API_RESPONSE_CACHE_ENTRIES)
 
     def get(self, key):
-        with self._lock:
-            entry = self._answers.get(key)
-            if entry is None:
-                return None
-            if entry[1] <= monotonic():
-                del self._answers[key]
-                return None
-            self._answers.move_to_end(key)
-            return entry[0]
+        entry = self._answers.get(key)
+        if entry is None:
+            return None
+        if entry[1] <= monotonic():
+            self._answers.discard(key)
+            return None
+        return entry[0]
 
     def set(self, key, answer):
-        with self._lock:
-            self._answers[key] = (answer, monotonic() + settings.API_RESPONSE_CACHE_SECONDS)
-            self._answers.move_to_end(key)
-            while len(self._answers) > settings.API_RESPONSE_CACHE_ENTRIES:
-                self._answers.popitem(last=False)
+        self._answers.set(key, (answer, monotonic() + settings.API_RESPONSE_CACHE_SECONDS))
 
     def __len__(self):
         return len(self._answers)
@@ -304,6 +329,8 @@ class APICacheMiddleware:
             return self._uncached(request)
         # Read before rendering: content published meanwhile lands under a newer version.
         version = current_version()
+        # Views may keep what they derive from content under it too (taxonomy lookups).
+        request.api_content_version = version
         key = _request_key(request, language, version)
         stored = None if _wants_fresh(request) else answers.get(key)
         if stored is None:

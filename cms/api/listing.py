@@ -112,6 +112,10 @@ class SerialisedJSON(str):
     """A response body already serialised as JSON: the API's renderer sends it as is."""
 
 
+class EncodedJSON(bytes):
+    """A response body already serialised as JSON and encoded in UTF-8: sent as is."""
+
+
 def json_with_array(envelope, name, serialised_items):
     """`envelope` (a dict) with a last member `name`: the array of `serialised_items`,
     JSON texts joined as they are, rather than parsed and serialised again."""

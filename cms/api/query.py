@@ -34,6 +34,9 @@ class QueryParams:
         reject_unknown_params(request, known)
         self.query = request.GET
         self.errors = []
+        # The content version the response cache read for this request, if it did: what
+        # is derived from content may be kept under it (`pages.api.filtering.TermLookup`).
+        self.content_version = getattr(request, "api_content_version", None)
 
     def _raw(self, name):
         values = self.query.getlist(name)

@@ -16,16 +16,18 @@ from pages.api.organisations import router as organisations_router
 from pages.api.services import router as services_router
 from snippets.api import router as taxonomies_router
 
-from .listing import SerialisedJSON
+from .listing import EncodedJSON, SerialisedJSON
 from .problems import install_problem_handlers
 
 
 class APIRenderer(JSONRenderer):
-    """JSON, except for bodies the view serialised itself (`SerialisedJSON`)."""
+    """JSON, except for bodies the view serialised itself (`SerialisedJSON`, `EncodedJSON`)."""
 
     def render(self, request, data, *, response_status):
         if isinstance(data, SerialisedJSON):
             return str(data)
+        if isinstance(data, EncodedJSON):
+            return bytes(data)
         return super().render(request, data, response_status=response_status)
 
 

@@ -12,11 +12,9 @@ come from the served translation's occurrence with the same translation key, if 
 """
 
 import datetime
-import math
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, FloatField, Min, OuterRef
-from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
+from django.db.models import Count, Exists, Min, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -29,6 +27,7 @@ from cms.api.problems import Problem
 from cms.api.query import QueryParams
 from pages.models import ActionOccurrence, ActionPage, ActionSupportRequest, OrganisationPage
 
+from .filtering import Nearby
 from .organisation_items import (
     MAX_PAGE_ID,
     image_data,
@@ -51,11 +50,6 @@ ACTION_FILTER_PARAMS = (
     "near",
     "radius_km",
 )
-DEFAULT_RADIUS_KM = 5.0
-MIN_RADIUS_KM = 0.1
-MAX_RADIUS_KM = 50.0
-EARTH_RADIUS_KM = 6371.0
-KM_PER_DEGREE_OF_LATITUDE = 111.2
 
 
 @dataclass(frozen=True)
@@ -69,8 +63,7 @@ class ActionFilters:
     support_types: list[int] | None = None
     organisation: int | None = None
     source: str | None = None
-    near: tuple[float, float] | None = None
-    radius_km: float = DEFAULT_RADIUS_KM
+    near: Nearby | None = None
 
 
 def _storable_datetime(params, name):
@@ -89,10 +82,6 @@ def read_action_filters(params):
     before = _storable_datetime(params, "to")
     if after and before and after > before:
         params.errors.append({"field": "to", "message": _("Must not be earlier than from.")})
-    near = params.point("near")
-    radius_km = params.number("radius_km", minimum=MIN_RADIUS_KM, maximum=MAX_RADIUS_KM)
-    if radius_km is not None and near is None:
-        params.errors.append({"field": "radius_km", "message": _("Give near as well.")})
     return ActionFilters(
         after=after or timezone.now(),
         before=before,
@@ -101,32 +90,8 @@ def read_action_filters(params):
         support_types=synathina_ids(params, "support_type"),
         organisation=params.integer("organisation", minimum=1, maximum=MAX_PAGE_ID),
         source=params.choice("source", ActionPage.Source.values),
-        near=near,
-        radius_km=radius_km or DEFAULT_RADIUS_KM,
+        near=Nearby.from_params(params),
     )
-
-
-def _within_radius(occurrences, latitude, longitude, radius_km):
-    """Occurrences within `radius_km` of a point (haversine), annotated with `distance_km`.
-
-    A bounding box first, so the coordinates' index narrows the rows the formula runs on.
-    """
-    latitude_span = radius_km / KM_PER_DEGREE_OF_LATITUDE
-    longitude_span = radius_km / (
-        KM_PER_DEGREE_OF_LATITUDE * max(math.cos(math.radians(latitude)), 0.01)
-    )
-    occurrences = occurrences.filter(
-        latitude__range=(latitude - latitude_span, latitude + latitude_span),
-        longitude__range=(longitude - longitude_span, longitude + longitude_span),
-    )
-    row_latitude = Radians(Cast(F("latitude"), FloatField()))
-    row_longitude = Radians(Cast(F("longitude"), FloatField()))
-    haversine = Power(Sin((row_latitude - math.radians(latitude)) / 2), 2) + math.cos(
-        math.radians(latitude)
-    ) * Cos(row_latitude) * Power(Sin((row_longitude - math.radians(longitude)) / 2), 2)
-    return occurrences.annotate(
-        distance_km=2 * EARTH_RADIUS_KM * ASin(Sqrt(haversine, output_field=FloatField()))
-    ).filter(distance_km__lte=radius_km)
 
 
 def upcoming_occurrences(filters):
@@ -163,7 +128,7 @@ def upcoming_occurrences(filters):
             ).values("pk")
         )
     if filters.near is not None:
-        occurrences = _within_radius(occurrences, *filters.near, filters.radius_km)
+        occurrences = filters.near.apply(occurrences)
     return occurrences
 
 

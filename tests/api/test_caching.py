@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 
 from cms.api.caching import (
@@ -151,6 +153,34 @@ def test_a_taxonomy_edit_renames_the_term(client):
     assert after["ETag"] != before["ETag"]
     names = {item["slug"]: item["name"] for item in after.json()["results"]}
     assert names["primary-care"] == "Primary health care"
+
+
+def test_a_taxonomy_filter_resolved_before_costs_no_query(client, service):
+    """Under one content version, a filter's slugs are looked up once: rendering the same
+    list again (no-cache) runs every query but that one."""
+    url, fresh = "/api/v1/services?category=health", {"Cache-Control": "no-cache"}
+    client.get("/api/v1/services?district=1")  # the version and the listings, made once
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url, headers=fresh).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url, headers=fresh).status_code == 200
+
+    assert len(again) == len(first) - 1
+    assert not any("snippets_servicecategory" in query["sql"] for query in again)
+
+
+def test_a_renamed_slug_is_looked_up_again(client, service):
+    fresh = {"Cache-Control": "no-cache"}
+    assert client.get("/api/v1/services?category=primary-care", headers=fresh).status_code == 200
+    for term in ServiceCategory.objects.filter(slug="primary-care"):
+        term.slug = "primary"
+        term.save()
+
+    before = client.get("/api/v1/services?category=primary-care", headers=fresh)
+    after = client.get("/api/v1/services?category=primary", headers=fresh)
+
+    assert before.status_code == 400
+    assert after.status_code == 200
 
 
 def test_the_version_is_dropped_again_once_the_transaction_commits(

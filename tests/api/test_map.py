@@ -2,6 +2,7 @@
 occurrences the lists would give."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -129,14 +130,15 @@ def test_bad_parameters_are_400_problems(client, site_tree, query, field):
     assert field in {error["field"] for error in response.json()["errors"]}
 
 
-@pytest.mark.parametrize(("requested", "queries"), [("el", 4), ("en", 7)])
+@pytest.mark.parametrize(("requested", "queries"), [("el", 2), ("en", 9)])
 def test_the_same_queries_for_any_number_of_features(
     client, organisation, requested, queries, django_assert_num_queries
 ):
-    """The services' layer: the listings' generation and the kept layer (Greek: kept by
-    the request before; English: the features joined again and stored); the actions'
-    view restrictions and their occurrences with served titles (and in a translation the
-    translations' restrictions): the same queries however many features there are."""
+    """Greek: the request before built the whole city's map, so this one only checks
+    what it was built under (the listings' generation, the content version). English:
+    those, then the services' layer (the generation and the layer, the features joined
+    again and stored), the actions' view restrictions and their occurrences with served
+    titles, and the translations' restrictions: the same queries however many features."""
     translate_page(organisation, "en")
     for count in (2, 5):
         while len(feature_ids(get(client))) < 2 * count:
@@ -144,6 +146,47 @@ def test_the_same_queries_for_any_number_of_features(
             translate_page(make_action(organisation), "en")
         with django_assert_num_queries(queries):
             assert len(feature_ids(get(client, lang=requested))) == 2 * count
+
+
+def test_the_whole_city_map_is_rebuilt_when_content_changes(client, organisation):
+    """The map with no filter is kept between requests, under a strong ETag of its body;
+    a new service or action gives a new map and a new ETag."""
+    make_service(organisation)
+    first = get(client)
+    again = get(client)
+    make_action(organisation)
+    with_action = get(client)
+
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert len(feature_ids(with_action)) == len(feature_ids(first)) + 1
+    assert with_action["ETag"] != first["ETag"]
+
+
+def test_the_whole_city_map_drops_an_occurrence_once_it_has_ended(client, organisation):
+    now = timezone.now()
+    make_action(
+        organisation,
+        occurrences=[
+            {"start": now - datetime.timedelta(hours=1), "end": now + datetime.timedelta(hours=1)},
+            {"start": now + datetime.timedelta(days=2)},
+        ],
+    )
+    during = get(client)
+    with mock.patch("django.utils.timezone.now", return_value=now + datetime.timedelta(hours=2)):
+        after = get(client)
+
+    assert len(feature_ids(during)) == 2
+    assert len(feature_ids(after)) == 1
+
+
+def test_the_kinds_in_any_order_are_the_same_map(client, organisation):
+    make_service(organisation)
+    make_action(organisation)
+
+    both = get(client, kind="action,service")
+
+    assert both.content == get(client, kind="service,action").content == get(client).content
 
 
 def test_the_stored_response_of_the_map(client, organisation, contract):

@@ -1,6 +1,7 @@
 """GET /api/v1/services: live services, filtered in SQL, in the negotiated language."""
 
 import datetime
+import math
 
 import pytest
 from wagtail.models import PageViewRestriction
@@ -254,6 +255,25 @@ def test_near_keeps_services_within_the_radius_nearest_first(client, organisatio
     assert distances[1] == pytest.approx(2.77, abs=0.01)  # Syntagma to Kolonos, 2.77 km
     assert within_2km == [at_syntagma.pk]
     assert set(far) == {at_syntagma.pk, in_kolonos.pk, in_piraeus.pk}
+
+
+def test_distance_agrees_with_the_great_circle(client, organisation):
+    """The planar distance (decision 82) gives the haversine's kilometres, to 10 m."""
+    make_service(organisation, latitude=PIRAEUS[0], longitude=PIRAEUS[1])
+    here = (37.9755, 23.7345)
+
+    body = get(client, near="{},{}".format(*here), radius_km="20").json()
+
+    latitudes = math.radians(here[0]), math.radians(float(PIRAEUS[0]))
+    half_chord = (
+        math.sin((latitudes[1] - latitudes[0]) / 2) ** 2
+        + math.cos(latitudes[0])
+        * math.cos(latitudes[1])
+        * math.sin(math.radians(float(PIRAEUS[1]) - here[1]) / 2) ** 2
+    )
+    great_circle = 2 * 6371.0088 * math.asin(math.sqrt(half_chord))
+    assert great_circle > 8
+    assert body["results"][0]["distance_km"] == pytest.approx(great_circle, abs=0.01)
 
 
 def test_near_radius_and_distance_sort_need_each_other(client, site_tree):

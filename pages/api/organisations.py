@@ -21,7 +21,7 @@ from pages.models import ActionPage, OpenCallPage, OrganisationPage, ServicePage
 from snippets.models import OrganisationType, ServiceCategory
 
 from .filtering import TermLookup, districts, order_by_served_title
-from .services import has_term, page_id_or_404
+from .services import page_id_or_404
 
 router = Router(tags=["organisations"])
 
@@ -64,7 +64,7 @@ def filter_organisations(params, language):
         organisations = organisations.filter(district__number__in=district_numbers)
     if "category" in term_ids:
         # Has a live service in one of the categories (a main category: in a subcategory).
-        services = live_sources(ServicePage).filter(has_term("categories", term_ids["category"]))
+        services = live_sources(ServicePage).filter(categories__in=term_ids["category"])
         organisations = organisations.filter(path__in=services.values("organisation_path"))
     return organisations
 

@@ -30,7 +30,7 @@ from pages.models import (
     ServiceListingPayload,
     ServicePage,
 )
-from pages.models.listing import LISTED_IN_EVERY_LANGUAGE
+from pages.models.listing import LISTED_IN_EVERY_LANGUAGE, LISTED_TERM_RELATIONS, term_key
 from snippets.models import ServiceCategory
 
 from .map import feature, serialised_feature
@@ -96,6 +96,11 @@ def _rows(source, organisation, translations, organisation_translations, main_ca
         and (code in translations or code in organisation_translations)
     )
     located = source.latitude is not None and source.longitude is not None
+    terms = {
+        term_key(name, term.pk): True
+        for name, relation in LISTED_TERM_RELATIONS.items()
+        for term in getattr(source, relation).all()
+    }
     for language in languages:
         served = _served(source, translations, language)
         organisation_served = _served(organisation, organisation_translations, language)
@@ -129,6 +134,7 @@ def _rows(source, organisation, translations, organisation_translations, main_ca
             status=source.status,
             latitude=item["latitude"],
             longitude=item["longitude"],
+            terms=terms,
         )
         yield (
             listing,
@@ -166,7 +172,11 @@ def refresh_service_listings(source_ids, *, gone_page_ids=()):
         .exclude(pk__in=gone)
         .select_related("district")
         .only(*LIST_FIELDS, "path")
-        .prefetch_related(Prefetch("categories", queryset=categories))
+        .prefetch_related(
+            Prefetch("categories", queryset=categories),
+            # The other terms the row's `terms` names.
+            *(relation for relation in LISTED_TERM_RELATIONS.values() if relation != "categories"),
+        )
     )
     organisations = {
         page.path: page

@@ -46,6 +46,7 @@ from pages.models import (
     ServiceOpeningHours,
     ServicePage,
 )
+from pages.models.listing import LISTED_TERM_RELATIONS, term_key
 from pages.models.services import ATHENS
 from snippets.models import Language, OrganisationType, ServiceCategory, TargetGroup
 
@@ -347,11 +348,6 @@ DELIVERY_MATCHES = {
     ServicePage.Delivery.BOTH: [ServicePage.Delivery.BOTH],
 }
 # Filters on the Greek page's many-to-many terms: {filter: relation}.
-TERM_RELATIONS = {
-    "category": "categories",
-    "target_group": "target_groups",
-    "language": "languages",
-}
 SORTS = ("title", "-title", "updated", "-updated", "distance")
 SORT_FIELDS = {
     "title": ("title",),
@@ -361,19 +357,6 @@ SORT_FIELDS = {
     "-updated": ("-updated",),
     "distance": ("distance_km",),
 }
-
-
-def has_term(relation, term_ids, service="pk"):
-    """The service (the outer query's field `service`) is linked through the
-    many-to-many `relation` to one of `term_ids`."""
-    field = ServicePage._meta.get_field(relation)
-    links = field.remote_field.through.objects.filter(
-        **{
-            field.m2m_field_name(): OuterRef(service),
-            f"{field.m2m_reverse_field_name()}__in": term_ids,
-        }
-    )
-    return Exists(links)
 
 
 def open_at_q(local):
@@ -435,9 +418,10 @@ def filter_services(params, language):
     services = ServiceListing.objects.answering(language)
     if query:
         services = filter_by_text(services, language, query, page_relation="service")
-    for name, relation in TERM_RELATIONS.items():
+    for name in LISTED_TERM_RELATIONS:
         if name in term_ids:
-            services = services.filter(has_term(relation, term_ids[name], "service"))
+            keys = [term_key(name, term_id) for term_id in term_ids[name]]
+            services = services.filter(terms__has_any_keys=keys)
     if "organisation_type" in term_ids:
         services = services.filter(organisation_type_id__in=term_ids["organisation_type"])
     if district_numbers:

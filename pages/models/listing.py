@@ -8,6 +8,17 @@ from cms.api.language import FALLBACK_LANGUAGES
 
 # Every listed service has a row in these languages (English and Greek).
 LISTED_IN_EVERY_LANGUAGE = FALLBACK_LANGUAGES
+# The service page's many-to-many taxonomies a row keeps in `terms`, by filter name.
+LISTED_TERM_RELATIONS = {
+    "category": "categories",
+    "target_group": "target_groups",
+    "language": "languages",
+}
+
+
+def term_key(filter_name, term_id):
+    """A term's key in `ServiceListing.terms`."""
+    return f"{filter_name}:{term_id}"
 
 
 class ServiceListingQuerySet(models.QuerySet):
@@ -51,6 +62,10 @@ class ServiceListing(models.Model):
     status = models.CharField(_("operating status"), max_length=20)
     latitude = models.FloatField(_("latitude"), null=True)
     longitude = models.FloatField(_("longitude"), null=True)
+    # {"category:9": true, "target_group:3": true, …}: the service's terms as keys, so a
+    # taxonomy filter is a key test on the row (`has_any_keys`), on PostgreSQL through a
+    # GIN index (migration 0007), rather than a probe of a many-to-many table per row.
+    terms = models.JSONField(_("taxonomy terms"), default=dict)
 
     objects = ServiceListingQuerySet.as_manager()
 

@@ -3,8 +3,10 @@ categories by signals, and equal to a full rebuild."""
 
 import io
 import json
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from wagtail.models import PageViewRestriction
 
@@ -14,12 +16,16 @@ from snippets.models import ServiceCategory
 from tests.factories import (
     PAGRATI,
     category,
+    language,
     make_organisation,
     make_service,
+    target_group,
     translate_page,
 )
 
 pytestmark = pytest.mark.django_db
+
+service_listing_terms = import_module("pages.migrations.0007_service_listing_terms")
 
 
 def rows(service):
@@ -65,6 +71,32 @@ def test_a_published_service_has_a_greek_and_an_english_row(organisation):
     feature = json.loads(ServiceListing.objects.get(service=service, language="el").payload.feature)
     assert feature["properties"]["main_category"] == category("food").parent.slug
     assert feature["geometry"]["coordinates"] == [item["longitude"], item["latitude"]]
+
+
+def test_a_row_keeps_the_services_terms_as_keys(organisation):
+    """What the taxonomy filters test (decision 86), in every language's row."""
+    food, women, arabic = category("food"), target_group("women"), language("ar")
+    service = make_service(
+        organisation, categories=[food], target_groups=[women], languages=[arabic]
+    )
+
+    terms = {row.language: row.terms for row in ServiceListing.objects.filter(service=service)}
+
+    expected = {f"category:{food.pk}": True, f"target_group:{women.pk}": True}
+    expected[f"language:{arabic.pk}"] = True
+    assert terms == {"el": expected, "en": expected}
+
+
+def test_the_migration_fills_the_terms_of_existing_rows(organisation):
+    """Migration 0007 gives rows written before it the terms the code would write."""
+    make_service(organisation, categories=[category("food")], target_groups=[target_group("women")])
+    make_service(organisation)
+    written = snapshot()
+    ServiceListing.objects.update(terms={})
+
+    service_listing_terms.fill_terms(apps, schema_editor=None)
+
+    assert snapshot() == written
 
 
 def test_drafts_and_unpublished_services_have_no_rows(organisation):

@@ -26,6 +26,7 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from cms.api.caching import invalidate_responses
+from cms.search.documents import rebuild_documents
 from pages.api.service_listing import rebuild_service_listings
 from pages.models import (
     ActionOccurrence,
@@ -404,7 +405,8 @@ def ensure_dataset(target, *, seed=2026):
     """Add organisations, services and actions (Greek + English) up to `target`'s sizes.
 
     Returns the sizes now in the database. These writes send no signals: the services'
-    read model is rebuilt and the API's response cache invalidated here. The caller
+    read model and the search documents are rebuilt and the API's response cache
+    invalidated here. The caller
     vacuums and analyses afterwards (`benchmarks.run.settle_database`).
     """
     ensure_site_tree()
@@ -422,5 +424,7 @@ def ensure_dataset(target, *, seed=2026):
             _add_actions(writer, terms, rng, target.actions - existing.actions, organisations)
         writer.fix_child_counts()
         rebuild_service_listings()
+        # Text search reads these documents; the bulk inserts sent no signal to write them.
+        rebuild_documents()
     invalidate_responses()
     return current_sizes()

@@ -109,12 +109,17 @@ def repeated(server, scenarios):
     return by_key["e"].paths[0]
 
 
-def verify_translations(server, scenarios):
-    """The API serves the generated English translations (not a fallback to Greek)."""
-    detail = next(scenario for scenario in scenarios if scenario.key == "e").paths[0]
+def verify_dataset(server, scenarios):
+    """The API serves the generated English translations (not a fallback to Greek), and
+    text search finds the generated words: otherwise (c) would time empty answers."""
+    by_key = {scenario.key: scenario for scenario in scenarios}
+    detail = by_key["e"].paths[0]
     body = server.json(f"{detail.split('?')[0]}?lang=en")
     if (body["language"], body["fallback"]) != ("en", False):
         sys.exit(f"The generated data is not served as expected: {detail} in English gave {body}")
+    empty = [path for path in by_key["c"].paths if not server.json(path)["count"]]
+    if empty:
+        sys.exit(f"Text search finds none of the generated services for {', '.join(empty)}")
 
 
 def run_rounds(server, config, scenarios):
@@ -131,7 +136,7 @@ def run_rounds(server, config, scenarios):
 
 
 def run_all(server, config, scenarios):
-    verify_translations(server, scenarios)
+    verify_dataset(server, scenarios)
     path = repeated(server, scenarios)
     etag = server.etag(path)
     chosen = []

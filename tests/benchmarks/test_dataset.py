@@ -53,3 +53,14 @@ def test_the_api_serves_the_generated_services_in_both_languages(client, dataset
     assert in_english["title"] == translation.title
     assert in_english["organisation"]["id"] == service.get_parent().pk
     assert in_english["categories"]
+
+
+def test_text_search_finds_the_generated_services(client, dataset):
+    """Scenario (c) searches words of the generated titles: each must find services."""
+    service = ServicePage.objects.filter(locale=greek()).order_by("path").first()
+    english_word = service.get_translation(english()).title.split()[0]
+    greek_word = service.title.split()[0]
+
+    for word, language in ((english_word, "en"), (greek_word, "el")):
+        found = client.get("/api/v1/services", {"q": word, "lang": language}).json()
+        assert service.pk in [item["id"] for item in found["results"]], (word, found)

@@ -175,6 +175,11 @@ def connect_invalidation_signals():
 # --- The answers ------------------------------------------------------------------
 
 
+def body_etag(body):
+    """The strong ETag of a response body: its hash, so the same bytes give the same tag."""
+    return f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+
+
 @dataclass(frozen=True)
 class StoredAnswer:
     """What the response cache keeps of an answer (cookies never: a public answer must
@@ -197,8 +202,8 @@ class StoredAnswer:
         headers["Cache-Control"] = f"public, max-age={settings.API_CACHE_MAX_AGE}"
         etag = last_modified = None
         if response.status_code == 200:
-            # A view may give the hash it keeps with a body it reuses (the map's).
-            etag = response.get("ETag") or f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+            # A view may give the tag it keeps with a body it reuses (the map's).
+            etag = response.get("ETag") or body_etag(body)
             last_modified = int(float(version))
             headers["ETag"] = etag
             headers["Last-Modified"] = http_date(last_modified)

@@ -17,7 +17,6 @@ serves it while the listings generation and the content version it was built und
 current and none of its occurrences has ended (decision 81).
 """
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Router
 
-from cms.api.caching import RecentlyUsed, current_version
+from cms.api.caching import RecentlyUsed, body_etag, current_version
 from cms.api.language import LANG_PARAM, requested_language
 from cms.api.listing import EncodedJSON, json_with_array, served_language_fields
 from cms.api.query import QueryParams
@@ -219,9 +218,7 @@ def _whole_city_map(requested, readers, kinds):
     if found is None or not _current(found, built_under):
         text, ends = _feature_collection(requested, readers, kinds, set())
         body = text.encode()
-        found = WholeCityMap(
-            built_under, ends, body, f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
-        )
+        found = WholeCityMap(built_under, ends, body, body_etag(body))
         whole_city_maps.set(key, found)
     return found
 

@@ -80,6 +80,10 @@ def signed_headers(body, *, key="key-1", skew=0, timestamp=None, secret=INBOUND_
     return headers
 
 
+def statements(captured):
+    return [query["sql"] for query in captured.captured_queries]
+
+
 def post_offer(client, body, **signing):
     """POST `body` (a dict, or raw bytes) signed as synAthina signs it."""
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -210,9 +214,14 @@ def test_storing_takes_a_fixed_number_of_queries_and_a_retry_two(
         offer = offer_body(action, offer_id=2, support_type_ids=[10])
         assert post_offer(client, offer, key="one").status_code == 201
     body = offer_body(action, support_type_ids=list(range(2, 14)))
-    with django_assert_max_num_queries(12) as twelve_types:
+    with CaptureQueriesContext(connection) as twelve_types:
         assert post_offer(client, body).status_code == 201
-    assert len(twelve_types) == len(one_type)
+    # The same count, not a fixed one: what else a request costs (caches this process
+    # kept or not, which earlier tests decide) is not the endpoint's doing. The queries
+    # are shown if they differ.
+    assert len(twelve_types) == len(one_type), "\n".join(
+        ["one type:", *statements(one_type), "twelve types:", *statements(twelve_types)]
+    )
     with django_assert_max_num_queries(2):
         assert post_offer(client, body).status_code == 200
 

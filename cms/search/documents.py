@@ -2,8 +2,13 @@
 
 A document is the text of the translation a request in that language is served: the
 page's own translation if it is live and public, else English, else Greek (the API's
-fallback, `cms.api.language.fallback_chain`). A language in which nothing is servable
-has no document, so drafts, unpublished and private pages never match a search.
+fallback, `cms.api.language.fallback_chain`). Only pages the API lists have documents
+(`cms.api.listing.live_sources`: live, public, of a live organisation), and only in the
+languages in which something of theirs is servable, so drafts, unpublished and private
+pages never match a search, and a listed service has a document in every language.
+
+On PostgreSQL each document's lexemes are also stored as `SearchTerm` rows, each with the
+document's rank for that lexeme alone (`cms.search.queries.best_matches`).
 
 Weights: title A, summary B, description and the other free text C, taxonomy terms
 (named in the document's language, else its fallback) D.
@@ -19,11 +24,12 @@ from django.db import connection, transaction
 from wagtail.models import Page
 
 from cms.api.language import fallback_chain, supported_languages
+from cms.api.listing import live_sources
 from pages.models import OrganisationPage, ServicePage
 from snippets.models import OrganisationType, ServiceCategory, TargetGroup
 
 from .configs import config_for, plain
-from .models import SearchDocument
+from .models import SearchDocument, SearchTerm
 
 SEARCHABLE_MODELS = (ServicePage, OrganisationPage)
 # Where documents name taxonomy terms: (page model, lookup to the Greek term).
@@ -74,6 +80,23 @@ POSTGRESQL_UPSERT = f"""
         AS document({", ".join(field.name for field in fields(Document))})
     ON CONFLICT (language, page_id) DO UPDATE SET
         {", ".join(f"{name} = EXCLUDED.{name}" for name in [*UPDATED_FIELDS, "vector"])}
+"""
+
+# Each lexeme of the pages' documents, ranked as `ts_rank` ranks the document for a query
+# of that lexeme alone. The lexeme is written as a quoted tsquery literal (backslashes and
+# quotes escaped), so nothing in it is read as query syntax.
+POSTGRESQL_WRITE_TERMS = rf"""
+    INSERT INTO {SearchTerm._meta.db_table}
+        (document_id, language, page_type_id, page_id, config, lexeme, rank)
+    SELECT document.id, document.language, page.content_type_id, document.page_id,
+        document.config, term.lexeme,
+        ts_rank(document.vector, (
+            '''' || replace(replace(term.lexeme, '\', '\\'), '''', '''''') || ''''
+        )::tsquery)
+    FROM {SearchDocument._meta.db_table} AS document
+        JOIN {Page._meta.db_table} AS page ON page.id = document.page_id,
+        unnest(document.vector) AS term
+    WHERE document.page_id = ANY(%s)
 """
 
 
@@ -192,7 +215,15 @@ def refresh_documents(translation_keys, *, gone_page_ids=()):
             .values_list("translation_key", "pk")
         )
         sources.update(source_rows)
-        for page in _servable(model, keys, gone):
+        # Only pages the API lists have documents, so that a search can count its matches
+        # from the documents alone (decision 87).
+        listed = (
+            live_sources(model)
+            .filter(translation_key__in=keys)
+            .exclude(pk__in=gone)
+            .values_list("translation_key", flat=True)
+        )
+        for page in _servable(model, list(listed), gone):
             servable[page.translation_key][page.locale.language_code] = page
     pages = [page for copies in servable.values() for page in copies.values()]
     term_lists = {
@@ -229,6 +260,7 @@ def _store(page_ids, documents):
     """Replace the documents of `page_ids` with `documents`."""
     wanted = {(document.page_id, document.language) for document in documents}
     with transaction.atomic():
+        SearchTerm.objects.filter(page_id__in=page_ids).delete()
         existing = SearchDocument.objects.filter(page_id__in=page_ids)
         stale = [
             pk
@@ -244,6 +276,7 @@ def _store(page_ids, documents):
                     POSTGRESQL_UPSERT,
                     [list(column) for column in zip(*map(astuple, documents), strict=True)],
                 )
+                cursor.execute(POSTGRESQL_WRITE_TERMS, [list(page_ids)])
         else:  # the embedded database has no vectors: only the plain text is searched
             SearchDocument.objects.bulk_create(
                 [
@@ -287,6 +320,7 @@ def rebuild_documents():
         .values_list("translation_key", flat=True)
     )
     with transaction.atomic():
+        SearchTerm.objects.all().delete()
         SearchDocument.objects.all().delete()
         _refresh_in_batches(keys)
     return SearchDocument.objects.count()

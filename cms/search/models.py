@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -46,3 +47,48 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.language})"
+
+
+class SearchTerm(models.Model):
+    """One lexeme of one search document, with the document's rank for that lexeme alone
+    (PostgreSQL only; written with the document, never by hand).
+
+    A search for one word reads its best matches, in rank order, and their count from
+    the index on these rows, instead of ranking every document that contains the word
+    (decision 87). `language` and `page_id` repeat the document's, for that index.
+    """
+
+    document = models.ForeignKey(
+        SearchDocument,
+        verbose_name=_("search document"),
+        on_delete=models.CASCADE,
+        related_name="terms",
+    )
+    language = models.CharField(_("language searched"), max_length=10)
+    page_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("page type"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # only read through search_term_best
+    )
+    page_id = models.PositiveIntegerField(_("source page"))
+    config = models.CharField(_("text search configuration"), max_length=63)
+    lexeme = models.TextField(_("lexeme"))
+    rank = models.FloatField(_("rank of the document for this lexeme"))
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        indexes = [
+            # Best first within one word: ORDER BY rank DESC, page_id LIMIT n reads n
+            # entries; config is included so counting is an index-only scan too.
+            models.Index(
+                fields=["language", "page_type", "lexeme", "-rank", "page_id"],
+                include=["config"],
+                name="search_term_best",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.lexeme} ({self.language}, {self.config})"

@@ -1,19 +1,31 @@
-"""Text search for the API: `filter_by_text(queryset, language, query)`.
+"""Text search for the API: `filter_by_text(queryset, language, query)`, and for one
+word searched alone, `single_lexemes` and `best_matches`.
 
 On PostgreSQL a query is parsed with `websearch_to_tsquery` (quotes for phrases, `or`,
 `-word`), in the configuration of the language each document is written in, and
-matched against the stored, GIN-indexed documents (`cms.search.documents`). On the
-embedded SQLite database every word must appear in the served title or summary,
-compared without case or accents.
+matched against the stored, GIN-indexed documents (`cms.search.documents`), ranked by
+`ts_rank`. One word that matches most documents would make every search rank them all:
+`best_matches` reads the best of them, ranked the same, from the index on the documents'
+`SearchTerm` rows instead (decision 87). On the embedded SQLite database every word must
+appear in the served title or summary, compared without case or accents.
 """
 
+import re
+from functools import reduce
+from operator import or_
+
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import Case, F, FilteredRelation, FloatField, Q, Value, When
 
 from cms.api.language import fallback_chain
 
 from .configs import GREEK_CONFIG, config_for, plain, without_greek_stop_words
+from .models import SearchTerm
+
+# websearch_to_tsquery's answer for one word: one quoted lexeme ('' for a quote in it).
+_ONE_LEXEME = re.compile(r"'((?:[^']|'')+)'")
 
 DOCUMENT = "search_document"  # the alias of the joined document
 
@@ -23,12 +35,22 @@ def _clean(query):
     return (query or "").replace("\x00", " ").strip()
 
 
+def _configs_read(language):
+    """The text search configurations a `language` search reads: documents served in
+    a fallback language are written in its configuration."""
+    return list(dict.fromkeys(config_for(code) for code in fallback_chain(language)))
+
+
+def _text_for(config, query):
+    return without_greek_stop_words(query) if config == GREEK_CONFIG else query
+
+
 def _postgresql_match(language, query):
     """The condition on the joined document matching `query` (in any configuration a
-    `language` search may read, as fallbacks are in other languages), and its rank."""
+    `language` search may read), and its rank."""
     match, ranks = Q(), []
-    for config in dict.fromkeys(config_for(code) for code in fallback_chain(language)):
-        text = without_greek_stop_words(query) if config == GREEK_CONFIG else query
+    for config in _configs_read(language):
+        text = _text_for(config, query)
         parsed = SearchQuery(text, config=config, search_type="websearch")
         match |= Q(**{f"{DOCUMENT}__config": config, f"{DOCUMENT}__vector": parsed})
         ranks.append(
@@ -66,3 +88,68 @@ def filter_by_text(queryset, language, query, *, page_relation=None):
     documents = f"{page_relation}__search_documents" if page_relation else "search_documents"
     document = FilteredRelation(documents, condition=Q(**{f"{documents}__language": language}))
     return queryset.annotate(**{DOCUMENT: document}).filter(match).annotate(search_rank=rank)
+
+
+def single_lexemes(language, query):
+    """`{config: lexeme}` if `query` is a single word in every configuration a `language`
+    search reads (a configuration in which it is a stop word has no entry, as it matches
+    nothing there); None for anything else (several words, phrases, `or`, `-word`), which
+    `filter_by_text` searches. PostgreSQL only; one query."""
+    query = _clean(query)
+    configs = _configs_read(language)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT websearch_to_tsquery(parsed.config::regconfig, parsed.text)::text"
+            " FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS parsed(config, text, n)"
+            " ORDER BY parsed.n",
+            [configs, [_text_for(config, query) for config in configs]],
+        )
+        parsed = [text for (text,) in cursor.fetchall()]
+    lexemes = {}
+    for config, text in zip(configs, parsed, strict=True):
+        if not text:  # only stop words
+            continue
+        one = _ONE_LEXEME.fullmatch(text)
+        if one is None:
+            return None
+        lexemes[config] = one[1].replace("''", "'")
+    return lexemes
+
+
+def best_matches(model, language, lexemes, *, offset, limit):
+    """`(matches, count)` for a one-word search of `model` pages in `language` (`lexemes`
+    from `single_lexemes`): the source page ids and ranks of the documents from `offset`,
+    at most `limit` of them, best first (ties by page id, as `filter_by_text` results
+    are ordered), and how many documents match.
+
+    Each configuration's best are read from the index in rank order and merged, so the
+    cost grows with `offset + limit`, not with the number of matches; counting them is
+    an index-only scan. The rank is each document's `ts_rank` for the word, as
+    `filter_by_text` would rank it.
+    """
+    if not lexemes:
+        return [], 0
+    terms = SearchTerm.objects.filter(
+        language=language, page_type=ContentType.objects.get_for_model(model)
+    )
+    best = [
+        terms.filter(config=config, lexeme=lexeme)
+        .order_by("-rank", "page_id")
+        .values_list("page_id", "rank")[: offset + limit]
+        for config, lexeme in lexemes.items()
+    ]
+    if len(best) > 1:
+        best = best[0].union(*best[1:], all=True).order_by("-rank", "page_id")
+    else:
+        best = best[0]
+    matches = list(best[offset : offset + limit])
+    if offset == 0 and len(matches) < limit:
+        return matches, len(matches)
+    count = (
+        terms.filter(lexeme__in=set(lexemes.values()))
+        .filter(
+            reduce(or_, (Q(config=config, lexeme=lexeme) for config, lexeme in lexemes.items()))
+        )
+        .count()
+    )
+    return matches, count

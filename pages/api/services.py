@@ -37,7 +37,7 @@ from cms.api.listing import (
 from cms.api.params import reject_unknown_params
 from cms.api.problems import Problem
 from cms.api.query import QueryParams
-from cms.search.queries import filter_by_text
+from cms.search.queries import best_matches, filter_by_text, single_lexemes
 from pages.models import (
     ServiceClosure,
     ServiceListing,
@@ -380,7 +380,7 @@ class FilteredServices:
 
     queryset: object
     nearby: Nearby | None
-    searched: bool
+    query: str  # `q`, "" if not given
 
 
 def filter_services(params, language):
@@ -439,7 +439,7 @@ def filter_services(params, language):
         services = services.filter(now_open if open_now else ~now_open)
     if nearby:
         services = nearby.apply(services)
-    return FilteredServices(services, nearby, bool(query))
+    return FilteredServices(services, nearby, query or "")
 
 
 # What `service_list_item` reads of the Greek page.
@@ -498,22 +498,11 @@ def list_services(request):
     if sort == "distance" and "near" not in request.GET:
         params.errors.append({"field": "sort", "message": _("Sorting by distance needs near.")})
     params.check()
-    # Without a sort: by relevance when searching, else nearest first, else by title.
-    default_sort = "relevance" if filtered.searched else "distance" if filtered.nearby else "title"
-    sort = sort or default_sort
-
-    # The page of narrow rows, counting every match as it goes; then their items.
-    services = filtered.queryset
-    distance = ("distance_km",) if filtered.nearby else ()
-    rows = list(
-        services.annotate(total=Window(Count("pk")))
-        .order_by(*SORT_FIELDS[sort], "service_id")
-        .values_list("pk", "served_language", "total", *distance)[
-            page.offset : page.offset + page.size
-        ]
-    )
-    # No rows: past the end (count them), or nothing matches.
-    count = rows[0][2] if rows else services.count() if page.offset else 0
+    lexemes = _one_word_alone(request, filtered, sort, requested)
+    if lexemes is not None:
+        rows, count = _best_rows(requested, lexemes, page)
+    else:
+        rows, count = _filtered_rows(filtered, sort, page)
     payloads = ServiceListingPayload.objects.filter(listing__in=[row[0] for row in rows])
     items = dict(payloads.values_list("listing_id", "item") if rows else ())
     # A row refreshed between the two queries has no item any more: left out.
@@ -528,5 +517,55 @@ def list_services(request):
     return json_with_array(
         envelope,
         "results",
-        [with_distance(items[pk], rest[0]) if rest else items[pk] for pk, _, _, *rest in rows],
+        [with_distance(items[pk], rest[0]) if rest else items[pk] for pk, _, *rest in rows],
     )
+
+
+def _filtered_rows(filtered, sort, page):
+    """The page's `(listing id, served language[, distance])` rows and the count of all
+    matches, in one query: narrow rows, counted as they are sorted."""
+    # Without a sort: by relevance when searching, else nearest first, else by title.
+    default_sort = "relevance" if filtered.query else "distance" if filtered.nearby else "title"
+    services = filtered.queryset
+    distance = ("distance_km",) if filtered.nearby else ()
+    rows = list(
+        services.annotate(total=Window(Count("pk")))
+        .order_by(*SORT_FIELDS[sort or default_sort], "service_id")
+        .values_list("pk", "served_language", "total", *distance)[
+            page.offset : page.offset + page.size
+        ]
+    )
+    # No rows: past the end (count them), or nothing matches.
+    count = rows[0][2] if rows else services.count() if page.offset else 0
+    return [(pk, served, *rest) for pk, served, _, *rest in rows], count
+
+
+def _one_word_alone(request, filtered, sort, language):
+    """The lexemes of `q` (`single_lexemes`) when it is one word, the only filter, and
+    the results are sorted by relevance, on PostgreSQL; else None. A word found in most
+    services would otherwise have every one of them ranked (decision 87)."""
+    if not filtered.query or sort is not None or connection.vendor != "postgresql":
+        return None
+    if any(name in request.GET for name in SERVICE_FILTERS if name != "q"):
+        return None
+    return single_lexemes(language, filtered.query)
+
+
+def _best_rows(language, lexemes, page):
+    """`_filtered_rows` for a word searched alone: the page of best matches from the
+    search terms, and their count (`best_matches`: a listed service has a document in
+    every language), then the rows answering `language` for those services."""
+    matches, count = best_matches(
+        ServicePage, language, lexemes, offset=page.offset, limit=page.size
+    )
+    if not matches:
+        return [], count
+    answering = ServiceListing.objects.answering(language).filter(
+        service_id__in=[page_id for page_id, _rank in matches]
+    )
+    rows = {
+        service: (pk, served)
+        for service, pk, served in answering.values_list("service_id", "pk", "served_language")
+    }
+    # A service unlisted since its document was read is left out, as a refreshed row is.
+    return [rows[page_id] for page_id, _rank in matches if page_id in rows], count

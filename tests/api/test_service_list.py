@@ -2,10 +2,12 @@
 
 import datetime
 import math
+from unittest import mock
 
 import pytest
 from wagtail.models import PageViewRestriction
 
+from pages.api import services
 from pages.models import ServicePage
 from tests.factories import (
     KOLONOS,
@@ -506,3 +508,45 @@ def test_q_finds_organisations(client, site_tree):
 
     assert [item["title"] for item in body["results"]] == ["Γιατροί του Κόσμου"]
     assert blank["count"] == 2
+
+
+@pytest.mark.parametrize("requested", ["el", "en", "fa"])
+def test_one_word_alone_answers_as_the_full_search(client, organisation, requested):
+    """`q` alone, one word: read from the search terms (decision 87), with the order and
+    count the full search gives when another filter is added."""
+    titles = ["Υγεία", "Κέντρο υγείας", "Νομική βοήθεια", "Υγεία και υγεία", "Στέγαση"]
+    for number, title in enumerate(titles):
+        service = make_service(organisation, title=title, summary="Δωρεάν υγεία για όλους.")
+        if number % 2:
+            translate_page(service, "en", title=f"Health {number}", summary="Free.")
+    hidden = make_organisation(title="Αδημοσίευτος φορέας")
+    make_service(hidden, title="Υγεία παντού")
+    hidden.unpublish()
+    every_status = ",".join(ServicePage.Status.values)
+
+    for page_size, page in [(2, 1), (2, 2), (2, 3), (10, 1)]:
+        with mock.patch.object(services, "best_matches", wraps=services.best_matches) as best:
+            one_word = get(client, q="υγεία", lang=requested, page_size=page_size, page=page)
+            full = get(
+                client,
+                q="υγεία",
+                lang=requested,
+                page_size=page_size,
+                page=page,
+                status=every_status,
+            )
+        assert best.call_count == 1  # the first request only
+        assert ids(one_word) == ids(full)
+        assert one_word.json()["count"] == full.json()["count"] > 0
+
+
+def test_one_word_alone_takes_a_fixed_number_of_queries(
+    client, organisation, django_assert_max_num_queries
+):
+    """Parsing the word, the best matches, counting them, their rows, their items."""
+    for number in range(6):
+        make_service(organisation, title=f"Υγεία {number}")
+    for size in (2, 6):
+        with django_assert_max_num_queries(5):
+            response = get(client, q="υγεία", page_size=str(size))
+        assert len(ids(response)) == size

@@ -5,12 +5,14 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from wagtail.models import Locale, PageViewRestriction
 
+from cms.api.language import supported_languages
 from cms.api.listing import live_sources
-from cms.search.models import SearchDocument
-from cms.search.queries import filter_by_text
+from cms.search.documents import POSTGRESQL_WRITE_TERMS
+from cms.search.models import SearchDocument, SearchTerm
+from cms.search.queries import best_matches, filter_by_text, single_lexemes
 from pages.models import OrganisationPage, ServicePage
 from tests.cms.editorial.backoffice import translated_tree
 from tests.factories import (
@@ -390,6 +392,122 @@ def test_every_language_has_a_document_served_by_the_fallback(english_clinic, he
         "uk": "en",
         "ur": "en",
     }
+
+
+def test_services_of_an_unpublished_organisation_have_no_documents(health_centre, organisation):
+    """Only what the API lists has documents (decision 87), so one-word searches may count
+    matches from them alone."""
+    organisation.unpublish()
+    assert not SearchDocument.objects.filter(page_id=health_centre.pk).exists()
+    assert not SearchTerm.objects.filter(page_id=health_centre.pk).exists()
+    organisation.get_latest_revision().publish()
+    assert SearchDocument.objects.filter(page_id=health_centre.pk).count() == 7
+    assert found("el", "υγεια") == [health_centre.pk]
+
+
+def _ranked_alone(document):
+    """{lexeme: ts_rank of `document` for that lexeme alone}, computed by PostgreSQL."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT term.lexeme, ts_rank(document.vector, "
+            "  websearch_to_tsquery('simple', '\"' || term.lexeme || '\"'))"
+            " FROM search_searchdocument AS document, unnest(document.vector) AS term"
+            " WHERE document.id = %s",
+            [document.pk],
+        )
+        return dict(cursor.fetchall())
+
+
+def test_each_lexeme_is_kept_with_the_documents_rank_for_it(english_clinic, health_centre):
+    for document in SearchDocument.objects.filter(page_id=health_centre.pk):
+        terms = document.terms.all()
+        assert {term.lexeme: term.rank for term in terms} == pytest.approx(_ranked_alone(document))
+        assert {(term.language, term.page_id, term.config) for term in terms} == {
+            (document.language, document.page_id, document.config)
+        }
+        assert {term.page_type.model_class() for term in terms} == {ServicePage}
+    greek = SearchTerm.objects.get(language="el", lexeme="υγει", page_id=health_centre.pk)
+    summary_only = SearchTerm.objects.get(language="el", lexeme="ψυχολογικ")
+    assert greek.rank > summary_only.rank > 0  # a title (A) outweighs a summary (B)
+
+
+def test_terms_follow_their_documents(english_clinic, health_centre):
+    health_centre.unpublish()
+    assert not SearchTerm.objects.filter(page_id=health_centre.pk).exists()
+    health_centre.get_latest_revision().publish()
+    kept = sorted(SearchTerm.objects.values_list("language", "page_id", "lexeme", "rank"))
+    assert {language for language, *_ in kept} == set(supported_languages())
+    SearchDocument.objects.all().delete()
+    assert not SearchTerm.objects.exists()
+    call_command("rebuild_search_documents", stdout=StringIO())
+    assert sorted(SearchTerm.objects.values_list("language", "page_id", "lexeme", "rank")) == kept
+
+
+def test_quotes_and_backslashes_in_a_lexeme_are_not_query_syntax(health_centre):
+    """Lexemes may hold any character (the simple configuration keeps URLs and paths):
+    each is ranked as itself, one occurrence in the title (A), summary (B), body (C)
+    weighing 1, 0.4 and 0.2."""
+    document = SearchDocument.objects.get(page_id=health_centre.pk, language="el")
+    document.terms.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE search_searchdocument SET vector = %s::tsvector WHERE id = %s",
+            ["'o''neil':1A 'c:\\\\temp':2B 'a&b|!c':3C", document.pk],
+        )
+        cursor.execute(POSTGRESQL_WRITE_TERMS, [[health_centre.pk]])
+    ranks = dict(document.terms.values_list("lexeme", "rank"))
+    assert set(ranks) == {"o'neil", "c:\\temp", "a&b|!c"}
+    assert ranks["o'neil"] / ranks["a&b|!c"] == pytest.approx(5)
+    assert ranks["c:\\temp"] / ranks["a&b|!c"] == pytest.approx(2)
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "expected"),
+    [
+        ("en", "Services", {"accmr_english": "servic", "accmr_greek": "services"}),
+        # Greek requests read English fallbacks too, in the English configuration.
+        ("el", "Υγεία", {"accmr_greek": "υγει", "accmr_english": "υγεια"}),
+        ("el", "και", {"accmr_english": "και"}),  # a Greek function word, not an English one
+        ("en", "the", {"accmr_greek": "the"}),  # an English stop word, not a Greek one
+        (
+            "fa",
+            "clinics",
+            {"accmr_simple": "clinics", "accmr_english": "clinic", "accmr_greek": "clinics"},
+        ),
+        ("en", "social services", None),
+        ("en", '"legal aid"', None),
+        ("en", "legal or food", None),
+        ("en", "-legal", None),
+        ("en", "covid-19", None),  # a phrase of its parts
+        ("en", '"health"', {"accmr_english": "health", "accmr_greek": "health"}),
+    ],
+)
+def test_single_lexemes_only_for_one_word(language, query, expected):
+    assert single_lexemes(language, query) == expected
+
+
+def test_best_matches_ranks_and_counts_as_the_full_search(
+    organisation, english_clinic, health_centre
+):
+    make_service(organisation, title="Υγεία των παιδιών", summary="Εμβόλια.")
+    make_service(organisation, title="Οδοντίατρος", summary="Στοματική υγεία.")
+    make_service(organisation, title="Νομική βοήθεια", summary="Άσυλο και υγεία.")
+    for language in ("el", "en", "ar"):
+        lexemes = single_lexemes(language, "υγεία")
+        expected = [
+            (page.pk, pytest.approx(page.search_rank))
+            for page in filter_by_text(live_sources(ServicePage), language, "υγεία").order_by(
+                "-search_rank", "pk"
+            )
+        ]
+        # In English the health centre is served in English, without the word.
+        assert len(expected) == (3 if language != "el" else 4)
+        for offset, limit in [(0, 10), (0, 2), (2, 2), (3, 5), (4, 2)]:
+            matches, count = best_matches(
+                ServicePage, language, lexemes, offset=offset, limit=limit
+            )
+            assert matches == expected[offset : offset + limit]
+            assert count == len(expected)
 
 
 @pytest.fixture

@@ -11,14 +11,13 @@ appear in the served title or summary, compared without case or accents.
 """
 
 import re
-from functools import reduce
-from operator import or_
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, connections
 from django.db.models import Case, F, FilteredRelation, FloatField, Q, Value, When
 
+from cms.api.caching import RecentlyUsed
 from cms.api.language import fallback_chain
 
 from .configs import GREEK_CONFIG, config_for, plain, without_greek_stop_words
@@ -90,12 +89,27 @@ def filter_by_text(queryset, language, query, *, page_relation=None):
     return queryset.annotate(**{DOCUMENT: document}).filter(match).annotate(search_rank=rank)
 
 
+# Parsed words, `(language, query)` -> `single_lexemes`'s answer: the parse depends only
+# on the text search configurations, which change with migrations alone.
+PARSED_WORDS_KEPT = 5000
+_PARSED = RecentlyUsed(lambda: PARSED_WORDS_KEPT)
+
+
 def single_lexemes(language, query):
     """`{config: lexeme}` if `query` is a single word in every configuration a `language`
     search reads (a configuration in which it is a stop word has no entry, as it matches
     nothing there); None for anything else (several words, phrases, `or`, `-word`), which
-    `filter_by_text` searches. PostgreSQL only; one query."""
+    `filter_by_text` searches. PostgreSQL only; one query the first time this process
+    is asked, none after."""
     query = _clean(query)
+    kept = _PARSED.get((language, query))
+    if kept is None:
+        kept = (_parse_one_word(language, query),)
+        _PARSED.set((language, query), kept)
+    return kept[0]
+
+
+def _parse_one_word(language, query):
     configs = _configs_read(language)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -116,40 +130,48 @@ def single_lexemes(language, query):
     return lexemes
 
 
+# One configuration's lexeme: the condition the index on the search terms starts with.
+_TERMS_OF_WORD = (
+    f"FROM {SearchTerm._meta.db_table}"
+    " WHERE language = %s AND page_type_id = %s AND config = %s AND lexeme = %s"
+)
+
+
 def best_matches(model, language, lexemes, *, offset, limit):
     """`(matches, count)` for a one-word search of `model` pages in `language` (`lexemes`
     from `single_lexemes`): the source page ids and ranks of the documents from `offset`,
     at most `limit` of them, best first (ties by page id, as `filter_by_text` results
     are ordered), and how many documents match.
 
-    Each configuration's best are read from the index in rank order and merged, so the
-    cost grows with `offset + limit`, not with the number of matches; counting them is
-    an index-only scan. The rank is each document's `ts_rank` for the word, as
-    `filter_by_text` would rank it.
+    One query. Each configuration's best are read from the index in rank order and
+    merged, so the cost grows with `offset + limit`, not with the number of matches;
+    each configuration's matches are counted with an index-only scan, and added up (a
+    document is written in one configuration). The rank is each document's `ts_rank`
+    for the word, as `filter_by_text` would rank it.
     """
     if not lexemes:
         return [], 0
-    terms = SearchTerm.objects.filter(
-        language=language, page_type=ContentType.objects.get_for_model(model)
+    page_type = ContentType.objects.get_for_model(model).pk
+    words = [[language, page_type, config, lexeme] for config, lexeme in lexemes.items()]
+    best = " UNION ALL ".join(
+        [f"(SELECT page_id, rank {_TERMS_OF_WORD} ORDER BY rank DESC, page_id LIMIT %s)"]
+        * len(words)
     )
-    best = [
-        terms.filter(config=config, lexeme=lexeme)
-        .order_by("-rank", "page_id")
-        .values_list("page_id", "rank")[: offset + limit]
-        for config, lexeme in lexemes.items()
+    count = " + ".join([f"(SELECT count(*) {_TERMS_OF_WORD})"] * len(words))
+    # LEFT JOIN: the count comes back on a row of its own past the last match.
+    sql = (
+        f"SELECT counted.total, best.page_id, best.rank FROM (SELECT {count} AS total) counted"
+        f" LEFT JOIN (SELECT page_id, rank FROM ({best}) merged"
+        " ORDER BY rank DESC, page_id LIMIT %s OFFSET %s) best ON true"
+        " ORDER BY best.rank DESC, best.page_id"
+    )
+    params = [
+        *(value for word in words for value in word),
+        *(value for word in words for value in (*word, offset + limit)),
+        limit,
+        offset,
     ]
-    if len(best) > 1:
-        best = best[0].union(*best[1:], all=True).order_by("-rank", "page_id")
-    else:
-        best = best[0]
-    matches = list(best[offset : offset + limit])
-    if offset == 0 and len(matches) < limit:
-        return matches, len(matches)
-    count = (
-        terms.filter(lexeme__in=set(lexemes.values()))
-        .filter(
-            reduce(or_, (Q(config=config, lexeme=lexeme) for config, lexeme in lexemes.items()))
-        )
-        .count()
-    )
-    return matches, count
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [(page_id, rank) for _total, page_id, rank in rows if page_id is not None], rows[0][0]

@@ -378,9 +378,17 @@ class FilteredServices:
     """The listed services (`ServiceListing` rows answering the request's language)
     matching a request's filters, and its `near`, if any."""
 
-    queryset: object
+    unsearched: object  # every filter but `q`
+    language: str
     nearby: Nearby | None
     query: str  # `q`, "" if not given
+
+    @functools.cached_property
+    def queryset(self):
+        """Searched only when read: a word searched alone is not (`_best_rows`)."""
+        if not self.query:
+            return self.unsearched
+        return filter_by_text(self.unsearched, self.language, self.query, page_relation="service")
 
 
 def filter_services(params, language):
@@ -416,8 +424,6 @@ def filter_services(params, language):
         return None
 
     services = ServiceListing.objects.answering(language)
-    if query:
-        services = filter_by_text(services, language, query, page_relation="service")
     for name in LISTED_TERM_RELATIONS:
         if name in term_ids:
             keys = [term_key(name, term_id) for term_id in term_ids[name]]
@@ -439,7 +445,7 @@ def filter_services(params, language):
         services = services.filter(now_open if open_now else ~now_open)
     if nearby:
         services = nearby.apply(services)
-    return FilteredServices(services, nearby, query or "")
+    return FilteredServices(services, language, nearby, query or "")
 
 
 # What `service_list_item` reads of the Greek page.
@@ -503,27 +509,23 @@ def list_services(request):
         rows, count = _best_rows(requested, lexemes, page)
     else:
         rows, count = _filtered_rows(filtered, sort, page)
-    payloads = ServiceListingPayload.objects.filter(listing__in=[row[0] for row in rows])
-    items = dict(payloads.values_list("listing_id", "item") if rows else ())
-    # A row refreshed between the two queries has no item any more: left out.
-    rows = [row for row in rows if row[0] in items]
     envelope = list_envelope(
         request,
         count=count,
         page=page,
         requested=requested,
-        served_languages=[row[1] for row in rows],
+        served_languages=[served for served, _item, *_distance in rows],
     )
     return json_with_array(
         envelope,
         "results",
-        [with_distance(items[pk], rest[0]) if rest else items[pk] for pk, _, *rest in rows],
+        [with_distance(item, rest[0]) if rest else item for _served, item, *rest in rows],
     )
 
 
 def _filtered_rows(filtered, sort, page):
-    """The page's `(listing id, served language[, distance])` rows and the count of all
-    matches, in one query: narrow rows, counted as they are sorted."""
+    """The page's `(served language, item[, distance])` rows and the count of all
+    matches, in two queries: narrow rows, counted as they are sorted, then their items."""
     # Without a sort: by relevance when searching, else nearest first, else by title.
     default_sort = "relevance" if filtered.query else "distance" if filtered.nearby else "title"
     services = filtered.queryset
@@ -537,7 +539,10 @@ def _filtered_rows(filtered, sort, page):
     )
     # No rows: past the end (count them), or nothing matches.
     count = rows[0][2] if rows else services.count() if page.offset else 0
-    return [(pk, served, *rest) for pk, served, _, *rest in rows], count
+    payloads = ServiceListingPayload.objects.filter(listing__in=[row[0] for row in rows])
+    items = dict(payloads.values_list("listing_id", "item") if rows else ())
+    # A row refreshed between the two queries has no item any more: left out.
+    return [(served, items[pk], *rest) for pk, served, _, *rest in rows if pk in items], count
 
 
 def _one_word_alone(request, filtered, sort, language):
@@ -554,18 +559,21 @@ def _one_word_alone(request, filtered, sort, language):
 def _best_rows(language, lexemes, page):
     """`_filtered_rows` for a word searched alone: the page of best matches from the
     search terms, and their count (`best_matches`: a listed service has a document in
-    every language), then the rows answering `language` for those services."""
+    every language), then the rows answering `language` for those services, with their
+    items."""
     matches, count = best_matches(
         ServicePage, language, lexemes, offset=page.offset, limit=page.size
     )
     if not matches:
         return [], count
     answering = ServiceListing.objects.answering(language).filter(
-        service_id__in=[page_id for page_id, _rank in matches]
+        service_id__in=[page_id for page_id, _rank in matches], payload__isnull=False
     )
     rows = {
-        service: (pk, served)
-        for service, pk, served in answering.values_list("service_id", "pk", "served_language")
+        service: (served, item)
+        for service, served, item in answering.values_list(
+            "service_id", "served_language", "payload__item"
+        )
     }
     # A service unlisted since its document was read is left out, as a refreshed row is.
     return [rows[page_id] for page_id, _rank in matches if page_id in rows], count

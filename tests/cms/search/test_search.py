@@ -1,5 +1,6 @@
 """Text search over services and organisations, per language, on PostgreSQL."""
 
+import uuid
 from io import StringIO
 
 import pytest
@@ -486,8 +487,19 @@ def test_single_lexemes_only_for_one_word(language, query, expected):
     assert single_lexemes(language, query) == expected
 
 
+def test_a_word_is_parsed_once_per_process(django_assert_num_queries):
+    """The parse depends on the configurations alone: asked again, no query."""
+    word = f"λέξη{uuid.uuid4().hex}"  # never parsed before in this process
+    with django_assert_num_queries(1):
+        first = single_lexemes("el", word)
+    with django_assert_num_queries(0):
+        assert single_lexemes("el", word) == first
+    with django_assert_num_queries(1):  # another language reads other configurations
+        single_lexemes("fa", word)
+
+
 def test_best_matches_ranks_and_counts_as_the_full_search(
-    organisation, english_clinic, health_centre
+    organisation, english_clinic, health_centre, django_assert_num_queries
 ):
     make_service(organisation, title="Υγεία των παιδιών", summary="Εμβόλια.")
     make_service(organisation, title="Οδοντίατρος", summary="Στοματική υγεία.")
@@ -503,9 +515,10 @@ def test_best_matches_ranks_and_counts_as_the_full_search(
         # In English the health centre is served in English, without the word.
         assert len(expected) == (3 if language != "el" else 4)
         for offset, limit in [(0, 10), (0, 2), (2, 2), (3, 5), (4, 2)]:
-            matches, count = best_matches(
-                ServicePage, language, lexemes, offset=offset, limit=limit
-            )
+            with django_assert_num_queries(1):
+                matches, count = best_matches(
+                    ServicePage, language, lexemes, offset=offset, limit=limit
+                )
             assert matches == expected[offset : offset + limit]
             assert count == len(expected)
 

@@ -82,9 +82,12 @@ class ServiceListing(models.Model):
         # PostgreSQL choosing to do so anyway read every row (decision 73).
         indexes = [
             models.Index(fields=["language", "district"], name="service_listing_district"),
-            # The language first: a `near` box then reads one language's rows only.
+            # The language first: a `near` box then reads one language's rows only; what
+            # the list reads of them is included, so the box is an index-only scan.
             models.Index(
-                fields=["language", "latitude", "longitude"], name="service_listing_location"
+                fields=["language", "latitude", "longitude"],
+                include=["id", "served_language", "service_id"],
+                name="service_listing_location",
             ),
         ]
 

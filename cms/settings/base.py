@@ -153,6 +153,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "accmr_cache",
+        # Past this many live entries Django drops a third of them: at its default (300)
+        # a few hundred clients' rate-limit histories would be forgotten early.
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
     },
 }
 # API answers are kept in each process's memory, keyed by the content version kept in

@@ -213,3 +213,17 @@ def test_a_flood_of_sign_ups_is_refused(client, settings):
     assert statuses == [422, 422]
     problem(response, 429)
     assert_nothing_stored()
+
+
+def test_a_client_stays_counted_while_many_others_are(client, settings):
+    """Hundreds of clients' histories in the shared cache do not make it forget one."""
+    settings.SUPPORTER_SIGNUP_RATE_LIMIT = "2/h"
+    first = {"REMOTE_ADDR": "10.0.0.1"}
+    for _request in range(2):
+        assert post_sign_up(client, {}, **first).status_code == 422
+    for number in range(400):
+        other = {"REMOTE_ADDR": f"10.0.{1 + number // 200}.{number % 200}"}
+        assert post_sign_up(client, {}, **other).status_code == 422
+
+    problem(post_sign_up(client, sign_up_body(), **first), 429)
+    assert_nothing_stored()

@@ -43,8 +43,9 @@ class BenchConfig:
             # Every scenario this many times, round after round; medians are reported.
             rounds=max(1, _int("BENCH_ROUNDS", 3)),
             connections=_int("BENCH_CONNECTIONS", 8),
-            workers=_int("BENCH_WORKERS", 2),
-            threads=_int("BENCH_THREADS", 4),
+            # Two processes per core, two threads each (decision 90).
+            workers=_int("BENCH_WORKERS", 2 * (os.cpu_count() or 1)),
+            threads=_int("BENCH_THREADS", 2),
             port=_int("BENCH_PORT", 8765),
             scenarios=frozenset(
                 key.strip().lower()

@@ -9,7 +9,7 @@ organisation's private contact persons are never part of the API.
 The list reads the services' read model (`ServiceListing`, kept by
 `pages.api.service_listing`): filter columns copied from the Greek page (where
 taxonomies, place, hours and status are kept) and the item already serialised, so a
-list costs three queries whatever its length; the map (`pages.api.map`) reuses the
+list costs two queries whatever its length; the map (`pages.api.map`) reuses the
 filters through `filter_services`.
 """
 
@@ -525,24 +525,51 @@ def list_services(request):
 
 def _filtered_rows(filtered, sort, page):
     """The page's `(served language, item[, distance])` rows and the count of all
-    matches, in two queries: narrow rows, counted as they are sorted, then their items."""
+    matches, in one query: narrow rows, counted as they are sorted, then the items of
+    the page's rows only."""
     # Without a sort: by relevance when searching, else nearest first, else by title.
     default_sort = "relevance" if filtered.query else "distance" if filtered.nearby else "title"
+    order = (*SORT_FIELDS[sort or default_sort], "service_id")
     services = filtered.queryset
     distance = ("distance_km",) if filtered.nearby else ()
-    rows = list(
+    selected = ("pk", "served_language", "total", *distance)
+    sort_columns = [name.removeprefix("-") for name in order]
+    narrow = (
         services.annotate(total=Window(Count("pk")))
-        .order_by(*SORT_FIELDS[sort or default_sort], "service_id")
-        .values_list("pk", "served_language", "total", *distance)[
+        .order_by(*order)
+        .values_list(*selected, *(name for name in sort_columns if name not in selected))[
             page.offset : page.offset + page.size
         ]
     )
+    rows = _with_items(narrow, distance, order)
     # No rows: past the end (count them), or nothing matches.
-    count = rows[0][2] if rows else services.count() if page.offset else 0
-    payloads = ServiceListingPayload.objects.filter(listing__in=[row[0] for row in rows])
-    items = dict(payloads.values_list("listing_id", "item") if rows else ())
-    # A row refreshed between the two queries has no item any more: left out.
-    return [(served, items[pk], *rest) for pk, served, _, *rest in rows if pk in items], count
+    count = rows[0][1] if rows else services.count() if page.offset else 0
+    return [(served, item, *rest) for served, _total, item, *rest in rows], count
+
+
+def _with_items(narrow, distance, order):
+    """`(served_language, total, item[, distance_km])` of the rows of `narrow` (a sorted,
+    sliced `values_list` with `pk`), in its order. The items are joined to the page's rows
+    only: joined before the slice, every match would be (and a select-list subquery
+    would run for every row skipped by the offset)."""
+    sql, params = narrow.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"page.{quote(name)}" for name in ("served_language", "total"))
+    extra = "".join(f", page.{quote(name)}" for name in distance)
+    # Sorted again, by the same columns: the order of a subquery's rows is not kept.
+    sorted_by = ", ".join(
+        f"page.{quote(name.removeprefix('-'))} {'DESC' if name.startswith('-') else 'ASC'}"
+        for name in order
+    )
+    payloads = quote(ServiceListingPayload._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns}, payload.item{extra} FROM ({sql}) page"
+            f" JOIN {payloads} payload ON payload.listing_id = page.{quote('pk')}"
+            f" ORDER BY {sorted_by}",
+            params,
+        )
+        return cursor.fetchall()
 
 
 def _one_word_alone(request, filtered, sort, language):
@@ -575,5 +602,5 @@ def _best_rows(language, lexemes, page):
             "service_id", "served_language", "payload__item"
         )
     }
-    # A service unlisted since its document was read is left out, as a refreshed row is.
+    # A service unlisted since its document was read is left out.
     return [rows[page_id] for page_id, _rank in matches if page_id in rows], count

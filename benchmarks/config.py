@@ -29,6 +29,11 @@ class BenchConfig:
     scenarios: frozenset  # keys to run, e.g. {"a", "h"}; empty: all of them
     reuse_database: bool
 
+    @property
+    def worker_class(self):
+        """Sync workers (one request at a time) unless threads are asked for."""
+        return "sync" if self.threads == 1 else "gthread"
+
     @classmethod
     def from_environment(cls):
         services = _int("BENCH_SERVICES", 10_000)
@@ -43,9 +48,9 @@ class BenchConfig:
             # Every scenario this many times, round after round; medians are reported.
             rounds=max(1, _int("BENCH_ROUNDS", 3)),
             connections=_int("BENCH_CONNECTIONS", 8),
-            # Two processes per core, two threads each (decision 90).
-            workers=_int("BENCH_WORKERS", 2 * (os.cpu_count() or 1)),
-            threads=_int("BENCH_THREADS", 2),
+            # Gunicorn's sync workers, two per core and one more (decision 92).
+            workers=_int("BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1),
+            threads=_int("BENCH_THREADS", 1),
             port=_int("BENCH_PORT", 8765),
             scenarios=frozenset(
                 key.strip().lower()

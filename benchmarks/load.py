@@ -43,7 +43,7 @@ class Server:
             str(Path(sys.executable).with_name("gunicorn")),
             "cms.wsgi:application",
             f"--bind=127.0.0.1:{self.config.port}",
-            "--worker-class=gthread",
+            f"--worker-class={self.config.worker_class}",
             f"--workers={self.config.workers}",
             f"--threads={self.config.threads}",
             "--no-control-socket",
@@ -108,7 +108,8 @@ def _reason(error):
 
 
 def run_wrk(base_url, paths, headers, *, seconds, connections):
-    """Load `paths` (cycled) for `seconds` with `connections` keep-alive clients."""
+    """Load `paths` (cycled) for `seconds` with `connections` clients, each keeping its
+    connection open where the server does."""
     with tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False) as path_file:
         path_file.write("\n".join(paths))
     command = [

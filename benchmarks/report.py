@@ -84,8 +84,8 @@ def format_report(config, outcomes, list_by_size, timings):
     by_key = {outcome.key: outcome for outcome in outcomes}
     lines = [
         f"make bench: {config.services:,} services, {config.organisations:,} organisations, "
-        f"{config.actions:,} actions (Greek + English); gunicorn gthread "
-        f"{config.workers}×{config.threads}; wrk, {config.connections} keep-alive clients, "
+        f"{config.actions:,} actions (Greek + English); gunicorn {config.worker_class} "
+        f"{config.workers}×{config.threads}; wrk, {config.connections} clients, "
         f"{config.duration} s per scenario after {config.warmup} s warm-up, "
         f"{config.rounds} round{'s' if config.rounds > 1 else ''}",
         "",

@@ -41,3 +41,17 @@ def test_the_report_shows_the_spread_and_judges_the_median(monkeypatch):
     assert row.split()[-1] == "FAIL"  # p95 48 ms passes, but (g) is missing for the ratio
     assert " 48.0 " in row
     assert "medians of 3 rounds; p95 ms by round: (a) 45–90" in report
+
+
+def test_the_server_runs_sync_workers_unless_threads_are_asked_for(monkeypatch):
+    """Two sync workers per core and one more (decision 92); threads switch to gthread."""
+    monkeypatch.delenv("BENCH_WORKERS", raising=False)
+    monkeypatch.delenv("BENCH_THREADS", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    default = BenchConfig.from_environment()
+    monkeypatch.setenv("BENCH_THREADS", "2")
+    threaded = BenchConfig.from_environment()
+
+    assert (default.worker_class, default.workers, default.threads) == ("sync", 5, 1)
+    assert threaded.worker_class == "gthread"
+    assert "gunicorn sync 5×1" in format_report(default, [], {}, {})

@@ -212,7 +212,7 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_events(client, organis
         with CaptureQueriesContext(connection) as captured:
             assert len(events(feed(client, f"?lang={lang}"))) == 3 + 6 * index
         counts.append(len(captured))
-    assert counts[0] == counts[1]
+    assert counts[0] == counts[1] > 0
 
 
 def test_both_the_feed_and_an_action_id_route(client, organisation):

@@ -161,4 +161,4 @@ def test_serving_takes_a_fixed_number_of_queries(site_tree, requested, django_as
                 list(item.page.categories.all())
         return len(captured)
 
-    assert queries_for(2) == queries_for(6)
+    assert queries_for(2) == queries_for(6) > 0

@@ -186,7 +186,7 @@ def test_a_fixed_number_of_queries_whatever_the_page_size(client, organisation, 
         with CaptureQueriesContext(connection) as captured:
             assert len(ids(listing(client, f"?lang={lang}&page_size={size}"))) == size
         counts.append(len(captured))
-    assert counts[0] == counts[1]
+    assert counts[0] == counts[1] > 0
 
 
 def test_contract_of_the_list_and_the_detail(client, contract, organisation):

@@ -115,4 +115,4 @@ def test_a_fixed_number_of_queries(organisation, service, coordinator):
     with CaptureQueriesContext(connection) as many:
         assert client.get(STATUS_URL).status_code == 200
 
-    assert len(many) == len(few)
+    assert len(many) == len(few) > 0

@@ -68,7 +68,7 @@ def test_lists_run_the_same_queries_at_two_page_sizes(client, many_services, pat
     large = queries(client, path, f"{query}&per_page={SERVICES}")
 
     assert small == large
-    assert large <= 30  # a few per kind of nested row, not one per item
+    assert 0 < large <= 30  # a few per kind of nested row, not one per item
 
 
 @pytest.mark.parametrize("lang", ["el", "en"])
@@ -78,4 +78,4 @@ def test_an_organisation_with_more_services_costs_no_more_queries(client, rich_o
     add_services(rich_organisation, 4)
     many = queries(client, f"/organizations/{rich_organisation.translation_key}", f"lang={lang}")
 
-    assert few == many
+    assert few == many > 0

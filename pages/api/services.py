@@ -530,41 +530,37 @@ def _filtered_rows(filtered, sort, page):
     # Without a sort: by relevance when searching, else nearest first, else by title.
     default_sort = "relevance" if filtered.query else "distance" if filtered.nearby else "title"
     order = (*SORT_FIELDS[sort or default_sort], "service_id")
-    services = filtered.queryset
     distance = ("distance_km",) if filtered.nearby else ()
-    selected = ("pk", "served_language", "total", *distance)
-    sort_columns = [name.removeprefix("-") for name in order]
-    narrow = (
-        services.annotate(total=Window(Count("pk")))
-        .order_by(*order)
-        .values_list(*selected, *(name for name in sort_columns if name not in selected))[
-            page.offset : page.offset + page.size
-        ]
-    )
-    rows = _with_items(narrow, distance, order)
+    rows = _page_with_items(filtered.queryset, order, distance, page)
     # No rows: past the end (count them), or nothing matches.
-    count = rows[0][1] if rows else services.count() if page.offset else 0
+    count = rows[0][1] if rows else filtered.queryset.count() if page.offset else 0
     return [(served, item, *rest) for served, _total, item, *rest in rows], count
 
 
-def _with_items(narrow, distance, order):
-    """`(served_language, total, item[, distance_km])` of the rows of `narrow` (a sorted,
-    sliced `values_list` with `pk`), in its order. The items are joined to the page's rows
-    only: joined before the slice, every match would be (and a select-list subquery
+def _page_with_items(services, order, distance, page):
+    """`(served_language, total, item[, distance_km])` of `page` of `services` sorted by
+    `order`. The rows are sorted and cut in a subquery, then joined to their items:
+    joined before the cut, every match's item would be read (and a select-list subquery
     would run for every row skipped by the offset)."""
+    columns = [(name.removeprefix("-"), "DESC" if name[0] == "-" else "ASC") for name in order]
+    selected = ("pk", "served_language", "total", *distance)
+    narrow = (
+        services.annotate(total=Window(Count("pk")))
+        .order_by(*order)
+        .values_list(*selected, *(name for name, _ in columns if name not in selected))[
+            page.offset : page.offset + page.size
+        ]
+    )
     sql, params = narrow.query.sql_with_params()
     quote = connection.ops.quote_name
-    columns = ", ".join(f"page.{quote(name)}" for name in ("served_language", "total"))
+    read = ", ".join(f"page.{quote(name)}" for name in ("served_language", "total"))
     extra = "".join(f", page.{quote(name)}" for name in distance)
     # Sorted again, by the same columns: the order of a subquery's rows is not kept.
-    sorted_by = ", ".join(
-        f"page.{quote(name.removeprefix('-'))} {'DESC' if name.startswith('-') else 'ASC'}"
-        for name in order
-    )
+    sorted_by = ", ".join(f"page.{quote(name)} {direction}" for name, direction in columns)
     payloads = quote(ServiceListingPayload._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {columns}, payload.item{extra} FROM ({sql}) page"
+            f"SELECT {read}, payload.item{extra} FROM ({sql}) page"
             f" JOIN {payloads} payload ON payload.listing_id = page.{quote('pk')}"
             f" ORDER BY {sorted_by}",
             params,
